@@ -1,0 +1,273 @@
+//! The canonical request, prepared on the stack and streamed into a [`Sink`]:
+//!
+//! ```text
+//! method \n canonical URI \n canonical query \n canonical headers \n signed headers \n payload hash
+//! ```
+
+pub(crate) mod headers;
+pub(crate) mod path;
+pub(crate) mod query;
+
+use crate::date::AmzDate;
+use crate::encode::put_encoded;
+use crate::error::Error;
+use crate::request::{Payload, Request};
+use crate::settings::SessionTokenMode;
+use crate::sign::SigningParams;
+use crate::sink::{hex32, HashSink, Sink};
+use headers::{Entries, Entry};
+use query::{Kind, Param, Params};
+
+/// `AWS4-HMAC-SHA256`.
+pub const ALGORITHM: &str = "AWS4-HMAC-SHA256";
+/// Longest `X-Amz-Expires` accepted: seven days.
+pub const MAX_EXPIRES: u32 = 604_800;
+
+/// Where the signature goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Location {
+    /// The `Authorization` header.
+    Headers,
+    /// Query parameters (a presigned URL) valid for `expires_in` seconds (1..=604800).
+    Query {
+        /// `X-Amz-Expires`.
+        expires_in: u32,
+    },
+}
+
+/// The payload line: 64 hex digits or a marker.
+#[derive(Clone, Copy)]
+pub(crate) struct PayloadHash {
+    hex: [u8; 64],
+    marker: Option<&'static str>,
+}
+
+impl PayloadHash {
+    pub(crate) fn of(payload: &Payload<'_>) -> Self {
+        let digest = match payload {
+            Payload::Bytes(b) => {
+                let mut h = HashSink::new();
+                h.put(b);
+                h.finish()
+            }
+            Payload::Sha256(d) => *d,
+            other => {
+                return Self {
+                    hex: [0; 64],
+                    marker: other.marker(),
+                }
+            }
+        };
+        Self {
+            hex: hex32(&digest),
+            marker: None,
+        }
+    }
+
+    pub(crate) fn as_bytes(&self) -> &[u8] {
+        self.marker.map_or(&self.hex[..], str::as_bytes)
+    }
+
+    pub(crate) fn as_str(&self) -> &str {
+        core::str::from_utf8(self.as_bytes()).unwrap_or_default()
+    }
+}
+
+/// Values computed before the canonical request, which it borrows.
+pub(crate) struct Fixed {
+    pub(crate) amz_date: AmzDate,
+    pub(crate) payload: PayloadHash,
+    pub(crate) expires: heapless::String<6>,
+}
+
+impl Fixed {
+    pub(crate) fn new(req: &Request<'_>, p: &SigningParams<'_>, loc: Location) -> Result<Self, Error> {
+        let mut expires = heapless::String::new();
+        if let Location::Query { expires_in } = loc {
+            if !(1..=MAX_EXPIRES).contains(&expires_in) {
+                return Err(Error::Expires);
+            }
+            let mut digits = [0u8; 6];
+            let mut n = expires_in;
+            let mut i = digits.len();
+            while n > 0 {
+                i -= 1;
+                digits[i] = b'0' + u8::try_from(n % 10).unwrap_or(0);
+                n /= 10;
+            }
+            for &d in &digits[i..] {
+                let _ = expires.push(char::from(d));
+            }
+        }
+        Ok(Self {
+            amz_date: p.time.amz_date(),
+            payload: PayloadHash::of(&req.payload),
+            expires,
+        })
+    }
+}
+
+/// The canonical request of one signing, ready to be written.
+pub(crate) struct Canonical<'a> {
+    req: &'a Request<'a>,
+    params: &'a SigningParams<'a>,
+    query: Params<'a>,
+    headers: Entries<'a>,
+    payload: &'a [u8],
+}
+
+const AUTH_PARAMS: [&str; 7] = [
+    "X-Amz-Algorithm",
+    "X-Amz-Credential",
+    "X-Amz-Date",
+    "X-Amz-Expires",
+    "X-Amz-SignedHeaders",
+    "X-Amz-Signature",
+    "X-Amz-Security-Token",
+];
+
+impl<'a> Canonical<'a> {
+    /// Validates the request and sorts its headers and query on the stack.
+    pub(crate) fn new(
+        req: &'a Request<'a>,
+        params: &'a SigningParams<'a>,
+        loc: Location,
+        fixed: &'a Fixed,
+    ) -> Result<Self, Error> {
+        if !headers::is_token(req.method) {
+            return Err(Error::Method);
+        }
+        path::validate(req.path)?;
+        let headers = collect_headers(req, params, loc, fixed)?;
+        let mut query = Params::new();
+        query::parse(req.query, &mut query)?;
+        if let Location::Query { .. } = loc {
+            add_auth_params(&mut query, params, fixed)?;
+        }
+        query::sort(&mut query);
+        Ok(Self {
+            req,
+            params,
+            query,
+            headers,
+            payload: fixed.payload.as_bytes(),
+        })
+    }
+
+    /// The header entries, sorted.
+    pub(crate) fn headers(&self) -> &[Entry<'a>] {
+        &self.headers
+    }
+
+    /// Writes the canonical request.
+    pub(crate) fn write<S: Sink>(&self, out: &mut S) {
+        out.put(self.req.method.as_bytes());
+        out.byte(b'\n');
+        path::write(out, self.req.path, self.params.settings.path_mode);
+        out.byte(b'\n');
+        query::write(out, &self.query, |out, kind| self.write_special(out, kind));
+        out.byte(b'\n');
+        headers::write(out, &self.headers);
+        out.byte(b'\n');
+        headers::write_signed(out, &self.headers);
+        out.byte(b'\n');
+        out.put(self.payload);
+    }
+
+    /// Writes the encoded value of a parameter the signer computes.
+    pub(crate) fn write_special<S: Sink>(&self, out: &mut S, kind: Kind) {
+        let mut enc = Encoding(out);
+        match kind {
+            Kind::Credential => {
+                enc.put(self.params.access_key_id.as_bytes());
+                enc.put(b"/");
+                self.params.key.scope().write_to(&mut enc);
+            }
+            Kind::SignedHeaders => headers::write_signed(&mut enc, &self.headers),
+            Kind::Wire | Kind::Raw => {}
+        }
+    }
+}
+
+/// A sink adaptor that URI-encodes what passes through it.
+pub(crate) struct Encoding<'s, S: Sink>(pub(crate) &'s mut S);
+
+impl<S: Sink> Sink for Encoding<'_, S> {
+    fn put(&mut self, bytes: &[u8]) {
+        put_encoded(self.0, bytes, false);
+    }
+}
+
+/// The headers to sign: the request's (less the never-signed ones and those the signer
+/// sets itself), plus `host` when absent and the ones the signer adds, sorted.
+fn collect_headers<'a>(
+    req: &'a Request<'a>,
+    p: &'a SigningParams<'a>,
+    loc: Location,
+    fixed: &'a Fixed,
+) -> Result<Entries<'a>, Error> {
+    let in_headers = loc == Location::Headers;
+    let add_sha = in_headers && p.settings.content_sha256_header;
+    let sign_token = in_headers && p.settings.session_token == SessionTokenMode::Signed;
+    let mut out = Entries::new();
+    let mut has_host = false;
+    for h in req.headers {
+        headers::validate(h.name, h.value)?;
+        let name = h.name;
+        let replaced = name.eq_ignore_ascii_case("x-amz-date")
+            || (add_sha && name.eq_ignore_ascii_case("x-amz-content-sha256"))
+            || (p.session_token.is_some() && name.eq_ignore_ascii_case("x-amz-security-token"));
+        if replaced || p.settings.is_unsigned(name) {
+            continue;
+        }
+        has_host |= name.eq_ignore_ascii_case("host");
+        headers::push(&mut out, Entry { name, value: h.value })?;
+    }
+    let mut add = |name: &'a str, value: &'a [u8]| headers::push(&mut out, Entry { name, value });
+    if !has_host {
+        let host = req.host();
+        if host.is_empty() || host.bytes().any(|b| !b.is_ascii_graphic()) {
+            return Err(Error::Authority);
+        }
+        add("host", host.as_bytes())?;
+    }
+    if in_headers {
+        add("x-amz-date", fixed.amz_date.as_bytes())?;
+    }
+    if add_sha {
+        add("x-amz-content-sha256", fixed.payload.as_bytes())?;
+    }
+    if let (true, Some(token)) = (sign_token, p.session_token) {
+        add("x-amz-security-token", token.as_bytes())?;
+    }
+    headers::sort(&mut out);
+    Ok(out)
+}
+
+/// The `X-Amz-*` parameters of a presigned URL, less the signature.
+fn add_auth_params<'a>(
+    query: &mut Params<'a>,
+    p: &'a SigningParams<'a>,
+    fixed: &'a Fixed,
+) -> Result<(), Error> {
+    let token_signed = p.settings.session_token == SessionTokenMode::Signed;
+    let taken = |q: &Param<'_>| {
+        AUTH_PARAMS.iter().any(|name| query::key_is(q, name))
+            && (p.session_token.is_some() || !query::key_is(q, "X-Amz-Security-Token"))
+    };
+    if query.iter().any(taken) {
+        return Err(Error::AlreadySigned);
+    }
+    let mut add = |key: &'static str, value: &'a [u8], kind: Kind| {
+        query::push(query, Param { key: key.as_bytes(), value, kind })
+    };
+    add("X-Amz-Algorithm", ALGORITHM.as_bytes(), Kind::Raw)?;
+    add("X-Amz-Credential", b"", Kind::Credential)?;
+    add("X-Amz-Date", fixed.amz_date.as_bytes(), Kind::Raw)?;
+    add("X-Amz-Expires", fixed.expires.as_bytes(), Kind::Raw)?;
+    add("X-Amz-SignedHeaders", b"", Kind::SignedHeaders)?;
+    if let (true, Some(token)) = (token_signed, p.session_token) {
+        add("X-Amz-Security-Token", token.as_bytes(), Kind::Raw)?;
+    }
+    Ok(())
+}

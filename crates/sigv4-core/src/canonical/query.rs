@@ -1,0 +1,200 @@
+//! The canonical query string.
+//!
+//! The query as sent is split on `&`; each parameter on its first `=` (a key without `=`
+//! signs as `key=`). Each side is decoded and encoded again with only the unreserved
+//! characters bare, so `%7e` signs as `~` and `a b` as `a%20b`. A `+` on the wire is a
+//! literal plus and signs as `%2B`: SigV4 follows RFC 3986, not HTML forms, so a client that
+//! means a space must send `%20`. Parameters are sorted by encoded key, then encoded value.
+
+use crate::encode::Canonicalized;
+use crate::error::Error;
+use crate::sink::Sink;
+use core::cmp::Ordering;
+
+/// Most parameters a query may have, added authentication parameters included.
+pub const MAX_QUERY_PARAMETERS: usize = 64;
+
+/// Where a parameter's value comes from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Kind {
+    /// From the query as sent: decoded, then encoded.
+    Wire,
+    /// Added by the signer as plain text: encoded.
+    Raw,
+    /// `X-Amz-Credential`: the access key id and the scope, written by the signer.
+    Credential,
+    /// `X-Amz-SignedHeaders`: the signed header list, written by the signer.
+    SignedHeaders,
+}
+
+/// One parameter. Keys the signer adds are unique (a query that already has them is
+/// refused), so only [`Kind::Wire`] and [`Kind::Raw`] values are ever compared.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Param<'a> {
+    pub(crate) key: &'a [u8],
+    pub(crate) value: &'a [u8],
+    pub(crate) kind: Kind,
+}
+
+impl Param<'_> {
+    fn decode(&self) -> bool {
+        self.kind == Kind::Wire
+    }
+
+    fn cmp_canonical(&self, other: &Self) -> Ordering {
+        let (da, db) = (self.decode(), other.decode());
+        cmp_component(self.key, da, other.key, db)
+            .then_with(|| cmp_component(self.value, da, other.value, db))
+    }
+}
+
+fn cmp_component(a: &[u8], da: bool, b: &[u8], db: bool) -> Ordering {
+    if Canonicalized::is_identity(a) && Canonicalized::is_identity(b) {
+        return a.cmp(b);
+    }
+    Canonicalized::new(a, da).cmp(Canonicalized::new(b, db))
+}
+
+pub(crate) type Params<'a> = heapless::Vec<Param<'a>, MAX_QUERY_PARAMETERS>;
+
+/// Splits the query as sent into parameters; empty pieces (`a=1&&b=2`, a trailing `&`)
+/// are dropped.
+pub(crate) fn parse<'a>(query: &'a str, out: &mut Params<'a>) -> Result<(), Error> {
+    if query
+        .bytes()
+        .any(|c| c.is_ascii_control() || c == b'#')
+    {
+        return Err(Error::Query);
+    }
+    for piece in query.split('&').filter(|p| !p.is_empty()) {
+        let (key, value) = piece.split_once('=').unwrap_or((piece, ""));
+        push(
+            out,
+            Param {
+                key: key.as_bytes(),
+                value: value.as_bytes(),
+                kind: Kind::Wire,
+            },
+        )?;
+    }
+    Ok(())
+}
+
+/// Whether a parameter's decoded key equals `name` (ASCII case-insensitive).
+pub(crate) fn key_is(p: &Param<'_>, name: &str) -> bool {
+    let mut decoded = DecodedKey::new(p.key);
+    name.bytes()
+        .all(|c| decoded.next().is_some_and(|d| d.eq_ignore_ascii_case(&c)))
+        && decoded.next().is_none()
+}
+
+struct DecodedKey<'a>(&'a [u8]);
+
+impl<'a> DecodedKey<'a> {
+    fn new(src: &'a [u8]) -> Self {
+        Self(src)
+    }
+}
+
+impl Iterator for DecodedKey<'_> {
+    type Item = u8;
+    fn next(&mut self) -> Option<u8> {
+        if let Some(b) = crate::encode::escape_at(self.0, 0) {
+            self.0 = &self.0[3..];
+            return Some(b);
+        }
+        let (&b, rest) = self.0.split_first()?;
+        self.0 = rest;
+        Some(b)
+    }
+}
+
+pub(crate) fn push<'a>(out: &mut Params<'a>, p: Param<'a>) -> Result<(), Error> {
+    out.push(p).map_err(|_| Error::TooManyQueryParameters {
+        limit: MAX_QUERY_PARAMETERS,
+    })
+}
+
+/// Stable insertion sort by canonical key, then value: queries are short, and this needs
+/// no scratch memory.
+pub(crate) fn sort(params: &mut [Param<'_>]) {
+    for i in 1..params.len() {
+        let mut j = i;
+        while j > 0 && params[j - 1].cmp_canonical(&params[j]) == Ordering::Greater {
+            params.swap(j - 1, j);
+            j -= 1;
+        }
+    }
+}
+
+/// Writes `k=v&k=v...`; `special` writes the values of the kinds the signer computes.
+pub(crate) fn write<S: Sink>(out: &mut S, params: &[Param<'_>], special: impl Fn(&mut S, Kind)) {
+    for (i, p) in params.iter().enumerate() {
+        if i > 0 {
+            out.byte(b'&');
+        }
+        Canonicalized::write(p.key, p.decode(), out);
+        out.byte(b'=');
+        match p.kind {
+            Kind::Wire | Kind::Raw => Canonicalized::write(p.value, p.decode(), out),
+            kind => special(out, kind),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct Buf(heapless::String<256>);
+    impl Sink for Buf {
+        fn put(&mut self, b: &[u8]) {
+            self.0.push_str(core::str::from_utf8(b).unwrap()).unwrap();
+        }
+    }
+
+    fn canon(q: &str) -> heapless::String<256> {
+        let mut params = Params::new();
+        parse(q, &mut params).unwrap();
+        sort(&mut params);
+        let mut b = Buf(heapless::String::new());
+        write(&mut b, &params, |_, _| unreachable!());
+        b.0
+    }
+
+    #[test]
+    fn sorts_by_encoded_key_then_value() {
+        assert_eq!(canon("b=2&a=3&a=1&a-b=0").as_str(), "a=1&a=3&a-b=0&b=2");
+        assert_eq!(canon("x=%7e&%41=+&flag").as_str(), "A=%2B&flag=&x=~");
+        assert_eq!(canon("a=1&&b&").as_str(), "a=1&b=");
+        // '%2B' sorts by its encoded form, before 'a' ('%' < 'a').
+        assert_eq!(canon("a=1&%2B=2").as_str(), "%2B=2&a=1");
+        assert_eq!(canon("k=b&k=a%20").as_str(), "k=a%20&k=b");
+        assert_eq!(canon("k=%C3%A9&k=%c3%a8").as_str(), "k=%C3%A8&k=%C3%A9");
+    }
+
+    #[test]
+    fn rejects_control_characters_and_overflow() {
+        let mut params = Params::new();
+        assert_eq!(parse("a=\u{7f}", &mut params), Err(Error::Query));
+        let many = std::string::String::from("a&").repeat(MAX_QUERY_PARAMETERS + 1);
+        let mut params = Params::new();
+        assert_eq!(
+            parse(&many, &mut params),
+            Err(Error::TooManyQueryParameters {
+                limit: MAX_QUERY_PARAMETERS
+            })
+        );
+    }
+
+    #[test]
+    fn matches_keys_decoded() {
+        let p = Param {
+            key: b"X-Amz-%53ignature",
+            value: b"",
+            kind: Kind::Wire,
+        };
+        assert!(key_is(&p, "x-amz-signature"));
+        assert!(!key_is(&p, "x-amz-signatur"));
+    }
+}

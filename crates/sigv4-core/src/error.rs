@@ -1,0 +1,155 @@
+//! The one error type of the core.
+
+use core::fmt;
+
+/// A date format the core parses, named in [`Error::Date`] so the message says what was expected.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum DateFormat {
+    /// `YYYYMMDD'T'HHMMSS'Z'`, the `X-Amz-Date` form.
+    AmzDate,
+    /// `YYYYMMDD`, the credential scope date.
+    DateStamp,
+    /// An HTTP date: IMF-fixdate, RFC 850 or asctime.
+    HttpDate,
+    /// ISO 8601 / RFC 3339, `YYYY-MM-DD'T'HH:MM:SS[.fraction](Z|±HH:MM)`.
+    Iso8601,
+    /// Any of the formats above.
+    Any,
+}
+
+impl DateFormat {
+    const fn describe(self) -> &'static str {
+        match self {
+            Self::AmzDate => "YYYYMMDD'T'HHMMSS'Z'",
+            Self::DateStamp => "YYYYMMDD",
+            Self::HttpDate => {
+                "an HTTP date (IMF-fixdate 'Sun, 06 Nov 1994 08:49:37 GMT', RFC 850 or asctime)"
+            }
+            Self::Iso8601 => "ISO 8601 'YYYY-MM-DDTHH:MM:SS[.fff](Z|+HH:MM)'",
+            Self::Any => "an amz-date, HTTP date or ISO 8601 date",
+        }
+    }
+}
+
+/// Everything that can go wrong in the core.
+///
+/// Every variant names the input that was rejected; none carries secret material, so an
+/// `Error` is safe to log.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Error {
+    /// The caller's output buffer is too small; `required` bytes are needed.
+    BufferTooSmall {
+        /// Bytes the output needs.
+        required: usize,
+    },
+    /// The request has more headers than the core can sort on its stack.
+    TooManyHeaders {
+        /// The fixed limit ([`crate::MAX_HEADERS`]).
+        limit: usize,
+    },
+    /// The query string has more parameters than the core can sort on its stack.
+    TooManyQueryParameters {
+        /// The fixed limit ([`crate::MAX_QUERY_PARAMETERS`]).
+        limit: usize,
+    },
+    /// The `;`-joined list of signed header names is longer than the output can hold.
+    SignedHeadersTooLong {
+        /// The fixed limit ([`crate::MAX_SIGNED_HEADERS_LEN`]).
+        limit: usize,
+    },
+    /// A header name is empty or holds a character that is not an HTTP token character.
+    HeaderName,
+    /// A header value holds a control character other than tab, CR or LF.
+    HeaderValue,
+    /// The method is empty or is not an HTTP token.
+    Method,
+    /// The authority is empty or holds characters not allowed in `host[:port]`.
+    Authority,
+    /// The path holds a control character, a space in S3 mode is fine but `?` or `#` is not.
+    Path,
+    /// The query holds a control character or `#`.
+    Query,
+    /// A URL given to [`crate::Request::from_url`] is not `http(s)://authority[/path][?query]`.
+    Url,
+    /// `X-Amz-Expires` is outside `1..=604800` seconds.
+    Expires,
+    /// A date did not parse; the variant says which format was expected.
+    Date(DateFormat),
+    /// A date is outside the years 0001 to 9999.
+    DateOutOfRange,
+    /// The request time is outside the signing key's validity (its date and the 6 days after).
+    KeyDate,
+    /// The region is empty, too long, or holds `/`, whitespace or control characters.
+    Region,
+    /// The service name is empty, too long, or holds `/`, whitespace or control characters.
+    Service,
+    /// The access key id is empty, too long, or holds characters other than visible ASCII
+    /// without `/`, `,` and `=`.
+    AccessKeyId,
+    /// The secret access key is longer than the core's bounded key buffer.
+    SecretTooLong {
+        /// The fixed limit ([`crate::MAX_SECRET_LEN`]).
+        limit: usize,
+    },
+    /// The session token is empty or holds characters other than visible ASCII.
+    SessionToken,
+    /// A precomputed payload hash is not 64 hex digits.
+    PayloadHash,
+    /// The query of a request to presign already carries `X-Amz-Signature` or another
+    /// authentication parameter.
+    AlreadySigned,
+    /// The text sink returned an error while rendering the canonical request.
+    Fmt,
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {
+            Self::BufferTooSmall { required } => {
+                write!(f, "output buffer too small: {required} bytes required")
+            }
+            Self::TooManyHeaders { limit } => write!(f, "request has more than {limit} headers"),
+            Self::TooManyQueryParameters { limit } => {
+                write!(f, "query has more than {limit} parameters")
+            }
+            Self::SignedHeadersTooLong { limit } => {
+                write!(f, "signed header names exceed {limit} bytes")
+            }
+            Self::HeaderName => f.write_str("header name is empty or not an HTTP token"),
+            Self::HeaderValue => {
+                f.write_str("header value holds a control character other than tab, CR or LF")
+            }
+            Self::Method => f.write_str("method is empty or not an HTTP token"),
+            Self::Authority => f.write_str("authority is empty or not a valid host[:port]"),
+            Self::Path => f.write_str("path holds a control character, '?' or '#'"),
+            Self::Query => f.write_str("query holds a control character or '#'"),
+            Self::Url => f.write_str("url is not http(s)://authority[/path][?query]"),
+            Self::Expires => f.write_str("x-amz-expires is not within 1..=604800 seconds"),
+            Self::Date(format) => write!(f, "date is not {}", format.describe()),
+            Self::DateOutOfRange => f.write_str("date is outside the years 0001..=9999"),
+            Self::KeyDate => f.write_str(
+                "request date is not within the signing key's date and the 6 days after it",
+            ),
+            Self::Region => f.write_str("region is empty, too long or holds '/' or whitespace"),
+            Self::Service => f.write_str("service is empty, too long or holds '/' or whitespace"),
+            Self::AccessKeyId => f.write_str(
+                "access key id is empty, too long or holds characters other than visible ASCII",
+            ),
+            Self::SecretTooLong { limit } => {
+                write!(f, "secret access key is longer than {limit} bytes")
+            }
+            Self::SessionToken => {
+                f.write_str("session token is empty or holds characters other than visible ASCII")
+            }
+            Self::PayloadHash => f.write_str("payload hash is not 64 hex digits"),
+            Self::AlreadySigned => {
+                f.write_str("query already holds X-Amz-Signature or another X-Amz auth parameter")
+            }
+            Self::Fmt => f.write_str("text sink returned an error"),
+        }
+    }
+}
+
+impl core::error::Error for Error {}

@@ -1,0 +1,32 @@
+#![doc = include_str!("../README.md")]
+#![no_std]
+#![cfg_attr(docsrs, feature(doc_auto_cfg))]
+
+#[cfg(test)]
+extern crate std;
+
+mod canonical;
+mod date;
+mod encode;
+mod error;
+mod key;
+mod presign;
+mod request;
+mod settings;
+mod sign;
+mod sink;
+mod string_to_sign;
+
+pub use canonical::headers::{MAX_HEADERS, MAX_SIGNED_HEADERS_LEN};
+pub use canonical::query::MAX_QUERY_PARAMETERS;
+pub use canonical::{Location, ALGORITHM, MAX_EXPIRES};
+pub use date::{AmzDate, DateStamp, HttpDate, Timestamp};
+pub use error::{DateFormat, Error};
+pub use key::{Scope, SigningKey, KEY_VALIDITY_DAYS, MAX_SCOPE_PART_LEN, MAX_SECRET_LEN};
+pub use presign::{presign, PresignedQuery, PresignedUrl};
+pub use request::{Header, Payload, Request, Scheme};
+pub use settings::{PathMode, SessionTokenMode, Settings, DEFAULT_UNSIGNED_HEADERS};
+pub use sign::{
+    canonical_request, sign, string_to_sign, HeaderSignature, SigningParams,
+    AUTHORIZATION_CAP, MAX_ACCESS_KEY_ID_LEN,
+};

@@ -1,0 +1,185 @@
+//! Query signing: presigned URLs.
+
+use crate::canonical::{headers, Canonical, Encoding, Fixed, Location, ALGORITHM};
+use crate::date::AmzDate;
+use crate::encode::put_encoded;
+use crate::error::Error;
+use crate::key::Scope;
+use crate::request::Request;
+use crate::sign::{compute_signature, SigningParams};
+use crate::sink::{CountSink, Sink, SliceSink, TextSink};
+use core::fmt;
+
+/// The authentication parameters of a presigned URL, to append to the request's query.
+///
+/// Written in the order `X-Amz-Algorithm`, `-Credential`, `-Date`, `-Expires`,
+/// `-SignedHeaders`, `-Security-Token` (when the credentials carry one, signed or appended
+/// after signing as the settings say), `-Signature`, each value URI-encoded.
+#[derive(Clone)]
+pub struct PresignedQuery<'a> {
+    access_key_id: &'a str,
+    scope: &'a Scope,
+    amz_date: AmzDate,
+    expires: heapless::String<6>,
+    signed_headers: headers::SignedList,
+    session_token: Option<&'a str>,
+    signature: [u8; 64],
+}
+
+/// Presigns `req` for `expires_in` seconds (1..=604800).
+///
+/// The headers signed are `host` and every header of `req` but the never-signed ones: the
+/// URL only works when sent with those same headers. For S3, sign with
+/// [`crate::Payload::Unsigned`], as S3 presigned URLs do.
+///
+/// ```
+/// use sigv4_core::{presign, Payload, Request, Settings, SigningKey, SigningParams, Timestamp};
+/// let time = Timestamp::parse_amz_date("20130524T000000Z")?;
+/// let key = SigningKey::derive("wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", time, "us-east-1", "s3")?;
+/// let params = SigningParams {
+///     access_key_id: "AKIAIOSFODNN7EXAMPLE",
+///     session_token: None,
+///     key: &key,
+///     time,
+///     settings: Settings::s3(),
+/// };
+/// let req = Request::from_url("GET", "https://examplebucket.s3.amazonaws.com/test.txt", &[], Payload::Unsigned)?;
+/// let query = presign(&req, &params, 86400)?;
+/// // The signature the S3 API reference publishes for this example.
+/// assert_eq!(query.signature(), "aeeed9bbccd4d02ee5c0109b86d86835f995330da4c265957d157751f604d404");
+/// let mut buf = [0u8; 512];
+/// let n = query.write_to(&mut buf)?;
+/// assert!(buf[..n].ends_with(b"&X-Amz-Signature=aeeed9bbccd4d02ee5c0109b86d86835f995330da4c265957d157751f604d404"));
+/// # Ok::<(), sigv4_core::Error>(())
+/// ```
+///
+/// # Errors
+/// [`Error::Expires`] outside 1..=604800; [`Error::AlreadySigned`] when the query already
+/// holds an `X-Amz-*` authentication parameter; otherwise as [`crate::sign`].
+pub fn presign<'a>(
+    req: &Request<'_>,
+    params: &SigningParams<'a>,
+    expires_in: u32,
+) -> Result<PresignedQuery<'a>, Error> {
+    params.validate()?;
+    let location = Location::Query { expires_in };
+    let fixed = Fixed::new(req, params, location)?;
+    let canonical = Canonical::new(req, params, location, &fixed)?;
+    let signature = compute_signature(&canonical, params, &fixed);
+    Ok(PresignedQuery {
+        access_key_id: params.access_key_id,
+        scope: params.key.scope(),
+        amz_date: fixed.amz_date,
+        signed_headers: headers::signed_list(canonical.headers())?,
+        expires: fixed.expires.clone(),
+        session_token: params.session_token,
+        signature,
+    })
+}
+
+impl<'a> PresignedQuery<'a> {
+    /// The 64 hex digits of the signature.
+    pub fn signature(&self) -> &str {
+        core::str::from_utf8(&self.signature).unwrap_or_default()
+    }
+
+    /// The `;`-joined signed header names.
+    pub fn signed_headers(&self) -> &str {
+        &self.signed_headers
+    }
+
+    /// Length of the encoded parameters.
+    pub fn encoded_len(&self) -> usize {
+        let mut n = CountSink(0);
+        self.write(&mut n);
+        n.0
+    }
+
+    /// Writes the encoded parameters (`X-Amz-Algorithm=...&...&X-Amz-Signature=...`) into
+    /// `buf` and returns their length; on error `buf` is left untouched.
+    ///
+    /// # Errors
+    /// [`Error::BufferTooSmall`] with the length needed.
+    pub fn write_to(&self, buf: &mut [u8]) -> Result<usize, Error> {
+        let required = self.encoded_len();
+        if buf.len() < required {
+            return Err(Error::BufferTooSmall { required });
+        }
+        let mut sink = SliceSink { buf, len: 0 };
+        self.write(&mut sink);
+        Ok(sink.len)
+    }
+
+    /// The full URL: `scheme://authority/path?query&X-Amz-...`, displayed.
+    pub fn url<'r>(&'r self, req: &'r Request<'r>) -> PresignedUrl<'r> {
+        PresignedUrl { query: self, req }
+    }
+
+    fn write(&self, out: &mut impl Sink) {
+        out.put(b"X-Amz-Algorithm=");
+        out.put(ALGORITHM.as_bytes());
+        out.put(b"&X-Amz-Credential=");
+        put_encoded(out, self.access_key_id.as_bytes(), false);
+        out.put(b"%2F");
+        self.scope.write_to(&mut Encoding(out));
+        out.put(b"&X-Amz-Date=");
+        out.put(self.amz_date.as_bytes());
+        out.put(b"&X-Amz-Expires=");
+        out.put(self.expires.as_bytes());
+        out.put(b"&X-Amz-SignedHeaders=");
+        put_encoded(out, self.signed_headers.as_bytes(), false);
+        if let Some(token) = self.session_token {
+            out.put(b"&X-Amz-Security-Token=");
+            put_encoded(out, token.as_bytes(), false);
+        }
+        out.put(b"&X-Amz-Signature=");
+        out.put(&self.signature);
+    }
+}
+
+impl fmt::Display for PresignedQuery<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut text = TextSink::new(f);
+        self.write(&mut text);
+        if text.failed {
+            return Err(fmt::Error);
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Debug for PresignedQuery<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PresignedQuery")
+            .field("access_key_id", &self.access_key_id)
+            .field("scope", self.scope)
+            .field("amz_date", &self.amz_date)
+            .field("expires", &self.expires.as_str())
+            .field("signed_headers", &self.signed_headers.as_str())
+            .field("session_token", &self.session_token.map(|_| "<redacted>"))
+            .field("signature", &self.signature())
+            .finish()
+    }
+}
+
+/// A presigned URL, displayed as text.
+#[derive(Debug, Clone, Copy)]
+pub struct PresignedUrl<'r> {
+    query: &'r PresignedQuery<'r>,
+    req: &'r Request<'r>,
+}
+
+impl fmt::Display for PresignedUrl<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let scheme = match self.req.scheme {
+            crate::Scheme::Http => "http",
+            crate::Scheme::Https => "https",
+        };
+        let path = if self.req.path.is_empty() { "/" } else { self.req.path };
+        write!(f, "{scheme}://{}{path}?", self.req.authority)?;
+        if !self.req.query.is_empty() {
+            write!(f, "{}&", self.req.query)?;
+        }
+        fmt::Display::fmt(self.query, f)
+    }
+}

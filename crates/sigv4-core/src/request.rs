@@ -1,0 +1,232 @@
+//! The request view: borrowed slices of a request the caller owns.
+
+use crate::error::Error;
+
+/// One header as the caller will send it. Names are matched case-insensitively; values are
+/// bytes (HTTP allows obs-text), trimmed and folded when canonicalised.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Header<'a> {
+    /// The header name, any case.
+    pub name: &'a str,
+    /// The header value as sent.
+    pub value: &'a [u8],
+}
+
+impl<'a> Header<'a> {
+    /// A header from a name and a text value.
+    pub const fn new(name: &'a str, value: &'a str) -> Self {
+        Self {
+            name,
+            value: value.as_bytes(),
+        }
+    }
+}
+
+/// What the canonical request's last line says about the body.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Payload<'a> {
+    /// The body in memory; its SHA-256 is computed while signing.
+    Bytes(&'a [u8]),
+    /// The SHA-256 of the body, computed by the caller (for a body streamed elsewhere).
+    Sha256([u8; 32]),
+    /// `UNSIGNED-PAYLOAD`: the body is not covered (S3, and S3 presigned URLs).
+    Unsigned,
+    /// `STREAMING-AWS4-HMAC-SHA256-PAYLOAD`: aws-chunked with a signature per chunk.
+    StreamingSigned,
+    /// `STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER`: signed chunks and a signed trailer.
+    StreamingSignedTrailer,
+    /// `STREAMING-UNSIGNED-PAYLOAD-TRAILER`: unsigned chunks with a trailer.
+    StreamingUnsignedTrailer,
+}
+
+impl Payload<'_> {
+    /// The SHA-256 of the empty body, the payload of most `GET` requests.
+    pub const EMPTY_SHA256: [u8; 32] = [
+        0xe3, 0xb0, 0xc4, 0x42, 0x98, 0xfc, 0x1c, 0x14, 0x9a, 0xfb, 0xf4, 0xc8, 0x99, 0x6f, 0xb9,
+        0x24, 0x27, 0xae, 0x41, 0xe4, 0x64, 0x9b, 0x93, 0x4c, 0xa4, 0x95, 0x99, 0x1b, 0x78, 0x52,
+        0xb8, 0x55,
+    ];
+
+    /// A precomputed hash from its 64 hex digits (either case), for example from an
+    /// `x-amz-content-sha256` header the caller already has.
+    ///
+    /// # Errors
+    /// [`Error::PayloadHash`] when `hex` is not 64 hex digits.
+    pub fn from_sha256_hex(hex: &str) -> Result<Self, Error> {
+        let mut out = [0u8; 32];
+        hex::decode_to_slice(hex, &mut out).map_err(|_| Error::PayloadHash)?;
+        Ok(Payload::Sha256(out))
+    }
+
+    /// The fixed marker this payload signs as, or `None` when it is a hash.
+    pub const fn marker(&self) -> Option<&'static str> {
+        match self {
+            Payload::Bytes(_) | Payload::Sha256(_) => None,
+            Payload::Unsigned => Some("UNSIGNED-PAYLOAD"),
+            Payload::StreamingSigned => Some("STREAMING-AWS4-HMAC-SHA256-PAYLOAD"),
+            Payload::StreamingSignedTrailer => Some("STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER"),
+            Payload::StreamingUnsignedTrailer => Some("STREAMING-UNSIGNED-PAYLOAD-TRAILER"),
+        }
+    }
+}
+
+/// The URL scheme, which decides the default port dropped from a derived `host`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Scheme {
+    /// `http`, default port 80.
+    Http,
+    /// `https`, default port 443.
+    #[default]
+    Https,
+}
+
+impl Scheme {
+    const fn default_port(self) -> &'static str {
+        match self {
+            Scheme::Http => "80",
+            Scheme::Https => "443",
+        }
+    }
+}
+
+/// A view of the request to sign, over slices the caller owns.
+///
+/// `path` and `query` are the request target exactly as it goes on the wire (already
+/// percent-encoded, as `http::Uri::path()` and `query()` give them). Bytes that are not
+/// legal on the wire (a space, UTF-8) are accepted and encoded as a client would send them.
+///
+/// ```
+/// use sigv4_core::{Header, Payload, Request, Scheme};
+/// let headers = [Header::new("x-amz-target", "DynamoDB_20120810.ListTables")];
+/// let req = Request {
+///     method: "POST",
+///     scheme: Scheme::Https,
+///     authority: "dynamodb.us-east-1.amazonaws.com",
+///     path: "/",
+///     query: "",
+///     headers: &headers,
+///     payload: Payload::Bytes(b"{}"),
+/// };
+/// assert_eq!(req, Request::from_url("POST", "https://dynamodb.us-east-1.amazonaws.com/", &headers, Payload::Bytes(b"{}"))?);
+/// # Ok::<(), sigv4_core::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Request<'a> {
+    /// The method, `GET`, `PUT`, ... (signed as given; methods are case-sensitive).
+    pub method: &'a str,
+    /// The scheme, for the default port of a derived `host` header.
+    pub scheme: Scheme,
+    /// `host[:port]`; signed as the `host` header when `headers` has none.
+    pub authority: &'a str,
+    /// The path as sent, starting with `/` (empty means `/`).
+    pub path: &'a str,
+    /// The query as sent, without the `?` (empty for none).
+    pub query: &'a str,
+    /// The headers that will be sent.
+    pub headers: &'a [Header<'a>],
+    /// The body, or what stands for it.
+    pub payload: Payload<'a>,
+}
+
+impl<'a> Request<'a> {
+    /// A view from a URL `http(s)://authority[/path][?query][#fragment]`; the fragment is
+    /// dropped (it is never sent).
+    ///
+    /// # Errors
+    /// [`Error::Url`] for another scheme or no authority.
+    pub fn from_url(
+        method: &'a str,
+        url: &'a str,
+        headers: &'a [Header<'a>],
+        payload: Payload<'a>,
+    ) -> Result<Self, Error> {
+        let (scheme, rest) = if let Some(rest) = strip_prefix_ignore_case(url, "https://") {
+            (Scheme::Https, rest)
+        } else if let Some(rest) = strip_prefix_ignore_case(url, "http://") {
+            (Scheme::Http, rest)
+        } else {
+            return Err(Error::Url);
+        };
+        let rest = rest.split_once('#').map_or(rest, |(before, _)| before);
+        let end = rest.find(['/', '?']).unwrap_or(rest.len());
+        let (authority, target) = rest.split_at(end);
+        if authority.is_empty() || authority.contains('@') {
+            return Err(Error::Url);
+        }
+        let (path, query) = target.split_once('?').unwrap_or((target, ""));
+        Ok(Self {
+            method,
+            scheme,
+            authority,
+            path,
+            query,
+            headers,
+            payload,
+        })
+    }
+
+    /// The `host` value derived from the authority: the authority without the scheme's
+    /// default port.
+    pub fn host(&self) -> &'a str {
+        match self.authority.rsplit_once(':') {
+            Some((host, port)) if port == self.scheme.default_port() && !host.ends_with(':') => {
+                host
+            }
+            _ => self.authority,
+        }
+    }
+}
+
+fn strip_prefix_ignore_case<'s>(s: &'s str, prefix: &str) -> Option<&'s str> {
+    let head = s.get(..prefix.len())?;
+    head.eq_ignore_ascii_case(prefix)
+        .then(|| &s[prefix.len()..])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn host_drops_only_the_scheme_default_port() {
+        let mut r = Request::from_url("GET", "https://h:443/", &[], Payload::Unsigned).unwrap();
+        assert_eq!(r.host(), "h");
+        r.scheme = Scheme::Http;
+        assert_eq!(r.host(), "h:443");
+        r.authority = "[::1]:80";
+        assert_eq!(r.host(), "[::1]");
+        r.authority = "[::1]";
+        assert_eq!(r.host(), "[::1]");
+    }
+
+    #[test]
+    fn from_url_splits_target() {
+        let r =
+            Request::from_url("GET", "http://h:9000/a%20b?x=1&y#frag", &[], Payload::Unsigned)
+                .unwrap();
+        assert_eq!(
+            (r.scheme, r.authority, r.path, r.query),
+            (Scheme::Http, "h:9000", "/a%20b", "x=1&y")
+        );
+        let r = Request::from_url("GET", "https://h?q", &[], Payload::Unsigned).unwrap();
+        assert_eq!((r.path, r.query), ("", "q"));
+        assert_eq!(
+            Request::from_url("GET", "ftp://h/", &[], Payload::Unsigned),
+            Err(Error::Url)
+        );
+        assert_eq!(
+            Request::from_url("GET", "https:///x", &[], Payload::Unsigned),
+            Err(Error::Url)
+        );
+    }
+
+    #[test]
+    fn payload_hash_from_hex() {
+        let hex = "E3B0C44298FC1C149AFBF4C8996FB92427AE41E4649B934CA495991B7852B855";
+        assert_eq!(
+            Payload::from_sha256_hex(hex),
+            Ok(Payload::Sha256(Payload::EMPTY_SHA256))
+        );
+        assert_eq!(Payload::from_sha256_hex("e3b0"), Err(Error::PayloadHash));
+    }
+}
