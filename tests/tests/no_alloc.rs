@@ -1,0 +1,91 @@
+//! Zero heap allocations while signing: a counting global allocator watches this thread
+//! while every AWS suite case is signed in headers and presigned, the canonical request and
+//! string to sign rendered into fixed-capacity text, and a presigned query written out.
+#![allow(unsafe_code, reason = "a global allocator is an unsafe trait")]
+#![allow(clippy::unwrap_used, reason = "tests")]
+
+use sigv4_core::{canonical_request, presign, sign, string_to_sign, Location, Payload};
+use sigv4_tests::{suite_case_names, suite_request, SuiteContext};
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::cell::Cell;
+use std::fmt::Write as _;
+
+struct Counting;
+
+thread_local! {
+    static WATCHING: Cell<bool> = const { Cell::new(false) };
+    static COUNT: Cell<usize> = const { Cell::new(0) };
+}
+
+fn note() {
+    if WATCHING.with(Cell::get) {
+        COUNT.with(|c| c.set(c.get() + 1));
+    }
+}
+
+// SAFETY: every call is forwarded unchanged to the system allocator; the thread-locals are
+// const-initialised `Cell`s, so touching them never allocates.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        note();
+        // SAFETY: forwarded with the caller's layout.
+        unsafe { System.alloc(layout) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        // SAFETY: forwarded with the caller's pointer and layout.
+        unsafe { System.dealloc(ptr, layout) }
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        note();
+        // SAFETY: forwarded with the caller's arguments.
+        unsafe { System.realloc(ptr, layout, new_size) }
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: Counting = Counting;
+
+/// Counts the allocations `f` makes on this thread.
+fn allocations(f: impl FnOnce()) -> usize {
+    COUNT.with(|c| c.set(0));
+    WATCHING.with(|w| w.set(true));
+    f();
+    WATCHING.with(|w| w.set(false));
+    COUNT.with(Cell::get)
+}
+
+#[test]
+fn the_counter_sees_allocations() {
+    assert!(allocations(|| drop(std::hint::black_box(vec![1u8; 16]))) >= 1);
+}
+
+#[test]
+fn signing_every_suite_case_allocates_nothing() {
+    let cases: Vec<_> = suite_case_names()
+        .into_iter()
+        .map(|name| {
+            let ctx = SuiteContext::load(&name);
+            let key = ctx.key();
+            (ctx, key, suite_request(&name))
+        })
+        .collect();
+    let views: Vec<_> = cases.iter().map(|(_, _, r)| r.header_views()).collect();
+    let mut signatures = 0;
+    let count = allocations(|| {
+        for ((ctx, key, owned), headers) in cases.iter().zip(&views) {
+            let params = ctx.params(key);
+            let req = owned.view(headers, Payload::Bytes(&owned.body));
+            let signed = sign(&req, &params).unwrap();
+            let query = presign(&req, &params, ctx.expires).unwrap();
+            let mut buf = [0u8; 2048];
+            let n = query.write_to(&mut buf).unwrap();
+            let mut text = heapless::String::<4096>::new();
+            canonical_request(&req, &params, Location::Headers, &mut text).unwrap();
+            string_to_sign(&req, &params, Location::Query { expires_in: 60 }, &mut text).unwrap();
+            write!(text, "{}", query.signature()).unwrap();
+            signatures += usize::from(n > 0 && !signed.signature().is_empty());
+        }
+    });
+    assert_eq!(signatures, cases.len());
+    assert_eq!(count, 0, "heap allocations while signing");
+}
