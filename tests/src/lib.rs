@@ -84,10 +84,7 @@ impl OwnedRequest {
     pub fn header_views(&self) -> Vec<Header<'_>> {
         self.headers
             .iter()
-            .map(|(n, v)| Header {
-                name: n,
-                value: v,
-            })
+            .map(|(n, v)| Header { name: n, value: v })
             .collect()
     }
 
@@ -211,3 +208,8 @@ pub fn suite_request(case: &str) -> OwnedRequest {
     }
     req
 }
+
+/// The workspace README's examples, run as doctests.
+#[doc = include_str!("../../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;

@@ -4,9 +4,7 @@
 //! for byte, and the signed request must carry the suite's authentication values.
 #![allow(clippy::unwrap_used, reason = "tests")]
 
-use sigv4_core::{
-    canonical_request, presign, sign, string_to_sign, Location, Payload, PathMode,
-};
+use sigv4_core::{canonical_request, presign, sign, string_to_sign, Location, PathMode, Payload};
 use sigv4_tests::{suite_file, suite_request, OwnedRequest, SuiteContext};
 use std::collections::BTreeMap;
 
@@ -20,13 +18,25 @@ fn check_header_case(case: &str) {
 
     let mut creq = String::new();
     canonical_request(&req, &params, Location::Headers, &mut creq).unwrap();
-    assert_eq!(creq, suite_file(case, "header-canonical-request.txt"), "canonical request");
+    assert_eq!(
+        creq,
+        suite_file(case, "header-canonical-request.txt"),
+        "canonical request"
+    );
     let mut sts = String::new();
     string_to_sign(&req, &params, Location::Headers, &mut sts).unwrap();
-    assert_eq!(sts, suite_file(case, "header-string-to-sign.txt"), "string to sign");
+    assert_eq!(
+        sts,
+        suite_file(case, "header-string-to-sign.txt"),
+        "string to sign"
+    );
 
     let signed = sign(&req, &params).unwrap();
-    assert_eq!(signed.signature(), suite_file(case, "header-signature.txt"), "signature");
+    assert_eq!(
+        signed.signature(),
+        suite_file(case, "header-signature.txt"),
+        "signature"
+    );
 
     // The suite's signed request carries exactly the values we add.
     let expected = OwnedRequest::parse_http(&suite_file(case, "header-signed-request.txt"));
@@ -60,21 +70,39 @@ fn check_query_case(case: &str) {
     let owned = suite_request(case);
     let headers = owned.header_views();
     let req = owned.view(&headers, Payload::Bytes(&owned.body));
-    let location = Location::Query { expires_in: ctx.expires };
+    let location = Location::Query {
+        expires_in: ctx.expires,
+    };
 
     let mut creq = String::new();
     canonical_request(&req, &params, location, &mut creq).unwrap();
-    assert_eq!(creq, suite_file(case, "query-canonical-request.txt"), "canonical request");
+    assert_eq!(
+        creq,
+        suite_file(case, "query-canonical-request.txt"),
+        "canonical request"
+    );
     let mut sts = String::new();
     string_to_sign(&req, &params, location, &mut sts).unwrap();
-    assert_eq!(sts, suite_file(case, "query-string-to-sign.txt"), "string to sign");
+    assert_eq!(
+        sts,
+        suite_file(case, "query-string-to-sign.txt"),
+        "string to sign"
+    );
 
     let query = presign(&req, &params, ctx.expires).unwrap();
-    assert_eq!(query.signature(), suite_file(case, "query-signature.txt"), "signature");
+    assert_eq!(
+        query.signature(),
+        suite_file(case, "query-signature.txt"),
+        "signature"
+    );
 
     // The suite's presigned request carries exactly the parameters we add.
     let expected = OwnedRequest::parse_http(&suite_file(case, "query-signed-request.txt"));
-    assert_eq!(query_map(&query.to_string()), query_map(&expected.query), "query");
+    assert_eq!(
+        query_map(&query.to_string()),
+        query_map(&expected.query),
+        "query"
+    );
     let mut buf = vec![0u8; query.encoded_len()];
     assert_eq!(query.write_to(&mut buf), Ok(buf.len()));
     assert_eq!(String::from_utf8(buf).unwrap(), query.to_string());
@@ -190,7 +218,13 @@ fn double_url_encode() {
     string_to_sign(&req, &params, Location::Headers, &mut sts).unwrap();
     assert_eq!(sts, suite_file(case, "header-string-to-sign.txt"));
     let signed_request = suite_file(case, "header-signed-request.txt");
-    let signature = signed_request.rsplit("Signature=").next().unwrap().lines().next().unwrap();
+    let signature = signed_request
+        .rsplit("Signature=")
+        .next()
+        .unwrap()
+        .lines()
+        .next()
+        .unwrap();
     assert_eq!(sign(&req, &params).unwrap().signature(), signature);
 }
 

@@ -81,7 +81,11 @@ pub(crate) struct Fixed {
 }
 
 impl Fixed {
-    pub(crate) fn new(req: &Request<'_>, p: &SigningParams<'_>, loc: Location) -> Result<Self, Error> {
+    pub(crate) fn new(
+        req: &Request<'_>,
+        p: &SigningParams<'_>,
+        loc: Location,
+    ) -> Result<Self, Error> {
         let mut expires = heapless::String::new();
         if let Location::Query { expires_in } = loc {
             if !(1..=MAX_EXPIRES).contains(&expires_in) {
@@ -221,7 +225,13 @@ fn collect_headers<'a>(
             continue;
         }
         has_host |= name.eq_ignore_ascii_case("host");
-        headers::push(&mut out, Entry { name, value: h.value })?;
+        headers::push(
+            &mut out,
+            Entry {
+                name,
+                value: h.value,
+            },
+        )?;
     }
     let mut add = |name: &'a str, value: &'a [u8]| headers::push(&mut out, Entry { name, value });
     if !has_host {
@@ -259,7 +269,14 @@ fn add_auth_params<'a>(
         return Err(Error::AlreadySigned);
     }
     let mut add = |key: &'static str, value: &'a [u8], kind: Kind| {
-        query::push(query, Param { key: key.as_bytes(), value, kind })
+        query::push(
+            query,
+            Param {
+                key: key.as_bytes(),
+                value,
+                kind,
+            },
+        )
     };
     add("X-Amz-Algorithm", ALGORITHM.as_bytes(), Kind::Raw)?;
     add("X-Amz-Credential", b"", Kind::Credential)?;

@@ -390,8 +390,7 @@ fn civil_checked(y: u32, mo: u32, d: u32, h: u32, mi: u32, s: u32) -> Result<Tim
 /// A run of ASCII digits as a number; `None` if any byte is not a digit.
 fn digits(b: &[u8]) -> Option<u32> {
     b.iter().try_fold(0u32, |acc, &c| {
-        c.is_ascii_digit()
-            .then(|| acc * 10 + u32::from(c - b'0'))
+        c.is_ascii_digit().then(|| acc * 10 + u32::from(c - b'0'))
     })
 }
 
@@ -532,6 +531,9 @@ mod tests {
             assert_eq!(back, t);
             assert_eq!(Timestamp::parse_http_date(t.http_date().as_str()), Ok(t));
         }
-        assert_eq!(Timestamp::from_unix(MAX_SECS + 1), Err(Error::DateOutOfRange));
+        assert_eq!(
+            Timestamp::from_unix(MAX_SECS + 1),
+            Err(Error::DateOutOfRange)
+        );
     }
 }

@@ -219,9 +219,13 @@ mod tests {
         let key = SigningKey::derive("secret", t, "us-east-1", "s3").unwrap();
         let day = |d: i64| Timestamp::from_unix(t.unix() + d * 86_400).unwrap();
         assert!(key.scope().covers(day(0)));
-        assert!(key.scope().covers(Timestamp::from_unix(day(7).unix() - 1).unwrap()));
+        assert!(key
+            .scope()
+            .covers(Timestamp::from_unix(day(7).unix() - 1).unwrap()));
         assert!(!key.scope().covers(day(7)));
-        assert!(!key.scope().covers(Timestamp::from_unix(t.unix() - 1).unwrap()));
+        assert!(!key
+            .scope()
+            .covers(Timestamp::from_unix(t.unix() - 1).unwrap()));
     }
 
     #[test]

@@ -27,6 +27,6 @@ pub use presign::{presign, PresignedQuery, PresignedUrl};
 pub use request::{Header, Payload, Request, Scheme};
 pub use settings::{PathMode, SessionTokenMode, Settings, DEFAULT_UNSIGNED_HEADERS};
 pub use sign::{
-    canonical_request, sign, string_to_sign, HeaderSignature, SigningParams,
-    AUTHORIZATION_CAP, MAX_ACCESS_KEY_ID_LEN,
+    canonical_request, sign, string_to_sign, HeaderSignature, SigningParams, AUTHORIZATION_CAP,
+    MAX_ACCESS_KEY_ID_LEN,
 };

@@ -175,7 +175,11 @@ impl fmt::Display for PresignedUrl<'_> {
             crate::Scheme::Http => "http",
             crate::Scheme::Https => "https",
         };
-        let path = if self.req.path.is_empty() { "/" } else { self.req.path };
+        let path = if self.req.path.is_empty() {
+            "/"
+        } else {
+            self.req.path
+        };
         write!(f, "{scheme}://{}{path}?", self.req.authority)?;
         if !self.req.query.is_empty() {
             write!(f, "{}&", self.req.query)?;

@@ -201,9 +201,13 @@ mod tests {
 
     #[test]
     fn from_url_splits_target() {
-        let r =
-            Request::from_url("GET", "http://h:9000/a%20b?x=1&y#frag", &[], Payload::Unsigned)
-                .unwrap();
+        let r = Request::from_url(
+            "GET",
+            "http://h:9000/a%20b?x=1&y#frag",
+            &[],
+            Payload::Unsigned,
+        )
+        .unwrap();
         assert_eq!(
             (r.scheme, r.authority, r.path, r.query),
             (Scheme::Http, "h:9000", "/a%20b", "x=1&y")

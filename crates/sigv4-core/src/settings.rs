@@ -29,13 +29,14 @@ pub enum SessionTokenMode {
 
 /// The headers never signed unless the caller says otherwise: hop-by-hop headers, and ones
 /// proxies and SDKs rewrite on the way.
-pub const DEFAULT_UNSIGNED_HEADERS: [&str; 11] = [
+pub const DEFAULT_UNSIGNED_HEADERS: [&str; 12] = [
     "authorization",
     "user-agent",
     "x-amzn-trace-id",
     "expect",
     "connection",
     "keep-alive",
+    "proxy-authenticate",
     "proxy-authorization",
     "te",
     "trailer",

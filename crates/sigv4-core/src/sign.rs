@@ -108,7 +108,10 @@ impl fmt::Debug for HeaderSignature<'_> {
             .field("authorization", &self.authorization())
             .field("x_amz_date", &self.amz_date)
             .field("x_amz_content_sha256", &self.x_amz_content_sha256())
-            .field("x_amz_security_token", &self.security_token.map(|_| "<redacted>"))
+            .field(
+                "x_amz_security_token",
+                &self.security_token.map(|_| "<redacted>"),
+            )
             .finish()
     }
 }
@@ -121,7 +124,10 @@ impl fmt::Debug for HeaderSignature<'_> {
 /// # Errors
 /// Any [`Error`] that names bad input: the method, path, query, a header, the access key
 /// id or token, the key's date against `params.time`, or a fixed capacity exceeded.
-pub fn sign<'a>(req: &Request<'_>, params: &SigningParams<'a>) -> Result<HeaderSignature<'a>, Error> {
+pub fn sign<'a>(
+    req: &Request<'_>,
+    params: &SigningParams<'a>,
+) -> Result<HeaderSignature<'a>, Error> {
     params.validate()?;
     let fixed = Fixed::new(req, params, Location::Headers)?;
     let canonical = Canonical::new(req, params, Location::Headers, &fixed)?;

@@ -57,14 +57,18 @@ pub(crate) fn validate(name: &str, value: &[u8]) -> Result<(), Error> {
     if !is_token(name) {
         return Err(Error::HeaderName);
     }
-    if value.iter().any(|&b| (b < 0x20 && !is_space(b)) || b == 0x7f) {
+    if value
+        .iter()
+        .any(|&b| (b < 0x20 && !is_space(b)) || b == 0x7f)
+    {
         return Err(Error::HeaderValue);
     }
     Ok(())
 }
 
 pub(crate) fn push<'a>(out: &mut Entries<'a>, e: Entry<'a>) -> Result<(), Error> {
-    out.push(e).map_err(|_| Error::TooManyHeaders { limit: MAX_HEADERS })
+    out.push(e)
+        .map_err(|_| Error::TooManyHeaders { limit: MAX_HEADERS })
 }
 
 fn cmp_names(a: &str, b: &str) -> core::cmp::Ordering {
@@ -192,10 +196,7 @@ mod tests {
         sort(&mut v);
         let mut b = Buf(heapless::String::new());
         write(&mut b, &v);
-        assert_eq!(
-            b.0.as_str(),
-            "host:h\nmy-header1:value4,a b c,\nzed:last\n"
-        );
+        assert_eq!(b.0.as_str(), "host:h\nmy-header1:value4,a b c,\nzed:last\n");
         assert_eq!(signed_list(&v).unwrap().as_str(), "host;my-header1;zed");
     }
 

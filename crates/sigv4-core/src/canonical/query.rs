@@ -60,10 +60,7 @@ pub(crate) type Params<'a> = heapless::Vec<Param<'a>, MAX_QUERY_PARAMETERS>;
 /// Splits the query as sent into parameters; empty pieces (`a=1&&b=2`, a trailing `&`)
 /// are dropped.
 pub(crate) fn parse<'a>(query: &'a str, out: &mut Params<'a>) -> Result<(), Error> {
-    if query
-        .bytes()
-        .any(|c| c.is_ascii_control() || c == b'#')
-    {
+    if query.bytes().any(|c| c.is_ascii_control() || c == b'#') {
         return Err(Error::Query);
     }
     for piece in query.split('&').filter(|p| !p.is_empty()) {

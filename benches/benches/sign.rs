@@ -1,0 +1,307 @@
+//! The four workloads of the core issue, each signed by sigv4-core with a reused signing
+//! key, by aws-sigv4 1.6 on the same request, and set against the floor: the cryptographic
+//! work SigV4 itself needs (SHA-256 of the canonical request bytes, HMAC-SHA256 of the
+//! string to sign with the key already derived, and the payload hash).
+//!
+//! W1: GET https://examplebucket.s3.amazonaws.com/photos/2024/a%20b.jpg?list-type=2&prefix=x
+//!     with host, x-amz-date, range, user-agent; empty body; header signing.
+//! W2: PUT to the same URL with a 1 MiB body, signed payload.
+//! W3: presigned GET, 3600 s.
+//! W4: POST of a 2 KiB JSON body to https://dynamodb.us-east-1.amazonaws.com/ with
+//!     content-type, x-amz-target and a session token.
+#![allow(
+    missing_docs,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::std_instead_of_core,
+    reason = "bench"
+)]
+
+use aws_credential_types::Credentials;
+use aws_sigv4::http_request::{
+    self as aws, PayloadChecksumKind, PercentEncodingMode, SignableBody, SignableRequest,
+    SignatureLocation, SigningSettings, UriPathNormalizationMode,
+};
+use aws_smithy_runtime_api::client::identity::Identity;
+use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
+use hmac::{Hmac, Mac};
+use sha2::{Digest, Sha256};
+use sigv4_core::{
+    canonical_request, presign, sign, string_to_sign, Header, Location, Payload, Request, Settings,
+    SigningKey, SigningParams, Timestamp,
+};
+use std::hint::black_box;
+use std::time::{Duration, SystemTime};
+
+const AK: &str = "AKIAIOSFODNN7EXAMPLE";
+const SK: &str = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
+const TOKEN: &str =
+    "FwoGZXIvYXdzEBYaDNd1Xv2uH3KMGBYIRyKCATxZKqZmHgHzwV8wsv8rqNgwW8V0cRg1c2Zm4yQ7Z2k1\
+    Hl9pQ6N5cRLN9kLr1+0hQ7xwq6c1TtBf0c3ZFwWpXyQw2tDq0k6M6w3kQy3e8Wn7OeG1Qp4X1mKp0y0c8fP4t3Z2wA==";
+const URL: &str =
+    "https://examplebucket.s3.amazonaws.com/photos/2024/a%20b.jpg?list-type=2&prefix=x";
+const DDB: &str = "https://dynamodb.us-east-1.amazonaws.com/";
+const AMZ_DATE: &str = "20240101T120000Z";
+
+struct Workload {
+    name: &'static str,
+    method: &'static str,
+    url: &'static str,
+    headers: Vec<(&'static str, &'static str)>,
+    body: Vec<u8>,
+    s3: bool,
+    token: Option<&'static str>,
+    presign: bool,
+}
+
+fn workloads() -> Vec<Workload> {
+    let json = {
+        let mut s = String::from("{\"TableName\":\"bench\",\"Items\":[");
+        while s.len() < 2048 - 32 {
+            s.push_str("{\"k\":\"0123456789abcdef\"},");
+        }
+        s.push_str("{}]}");
+        s.into_bytes()
+    };
+    let w1_headers = vec![
+        ("host", "examplebucket.s3.amazonaws.com"),
+        ("x-amz-date", AMZ_DATE),
+        ("range", "bytes=0-1023"),
+        ("user-agent", "bench/1.0"),
+    ];
+    vec![
+        Workload {
+            name: "W1-get",
+            method: "GET",
+            url: URL,
+            headers: w1_headers.clone(),
+            body: vec![],
+            s3: true,
+            token: None,
+            presign: false,
+        },
+        Workload {
+            name: "W2-put-1MiB",
+            method: "PUT",
+            url: URL,
+            headers: w1_headers[..2].to_vec(),
+            body: vec![7u8; 1 << 20],
+            s3: true,
+            token: None,
+            presign: false,
+        },
+        Workload {
+            name: "W3-presign",
+            method: "GET",
+            url: URL,
+            headers: vec![("host", "examplebucket.s3.amazonaws.com")],
+            body: vec![],
+            s3: true,
+            token: None,
+            presign: true,
+        },
+        Workload {
+            name: "W4-dynamodb",
+            method: "POST",
+            url: DDB,
+            headers: vec![
+                ("host", "dynamodb.us-east-1.amazonaws.com"),
+                ("x-amz-date", AMZ_DATE),
+                ("content-type", "application/x-amz-json-1.0"),
+                ("x-amz-target", "DynamoDB_20120810.PutItem"),
+            ],
+            body: json,
+            s3: false,
+            token: Some(TOKEN),
+            presign: false,
+        },
+    ]
+}
+
+fn time() -> Timestamp {
+    Timestamp::parse_amz_date(AMZ_DATE).unwrap()
+}
+
+fn service(w: &Workload) -> (&'static str, &'static str) {
+    if w.s3 {
+        ("s3", "us-east-1")
+    } else {
+        ("dynamodb", "us-east-1")
+    }
+}
+
+fn ours(w: &Workload, key: &SigningKey, headers: &[Header<'_>]) -> [u8; 64] {
+    let payload = if w.presign {
+        Payload::Unsigned
+    } else {
+        Payload::Bytes(&w.body)
+    };
+    let req = Request::from_url(w.method, w.url, headers, payload).unwrap();
+    let params = SigningParams {
+        access_key_id: AK,
+        session_token: w.token,
+        key,
+        time: time(),
+        settings: if w.s3 {
+            Settings::s3()
+        } else {
+            Settings::service()
+        },
+    };
+    let mut out = [0u8; 64];
+    let sig = if w.presign {
+        presign(&req, &params, 3600)
+            .unwrap()
+            .signature()
+            .as_bytes()
+            .try_into()
+            .unwrap()
+    } else {
+        sign(&req, &params)
+            .unwrap()
+            .signature()
+            .as_bytes()
+            .try_into()
+            .unwrap()
+    };
+    out.copy_from_slice(&sig as &[u8; 64]);
+    out
+}
+
+/// The texts the floor hashes: our canonical request and string to sign (the suite and
+/// botocore tests prove them right).
+fn texts(w: &Workload, key: &SigningKey, headers: &[Header<'_>]) -> (String, String) {
+    let payload = if w.presign {
+        Payload::Unsigned
+    } else {
+        Payload::Bytes(&w.body)
+    };
+    let req = Request::from_url(w.method, w.url, headers, payload).unwrap();
+    let params = SigningParams {
+        access_key_id: AK,
+        session_token: w.token,
+        key,
+        time: time(),
+        settings: if w.s3 {
+            Settings::s3()
+        } else {
+            Settings::service()
+        },
+    };
+    let loc = if w.presign {
+        Location::Query { expires_in: 3600 }
+    } else {
+        Location::Headers
+    };
+    let (mut creq, mut sts) = (String::new(), String::new());
+    canonical_request(&req, &params, loc, &mut creq).unwrap();
+    string_to_sign(&req, &params, loc, &mut sts).unwrap();
+    (creq, sts)
+}
+
+fn floor(creq: &[u8], sts: &[u8], key: &[u8; 32], body: Option<&[u8]>) -> [u8; 32] {
+    if let Some(body) = body {
+        black_box(Sha256::digest(body));
+    }
+    black_box(Sha256::digest(creq));
+    let mut mac = Hmac::<Sha256>::new_from_slice(key).unwrap();
+    mac.update(sts);
+    mac.finalize().into_bytes().into()
+}
+
+fn aws_sigv4(w: &Workload, identity: &Identity) -> String {
+    let (name, region) = service(w);
+    let mut settings = SigningSettings::default();
+    if w.s3 {
+        settings.percent_encoding_mode = PercentEncodingMode::Single;
+        settings.uri_path_normalization_mode = UriPathNormalizationMode::Disabled;
+        if !w.presign {
+            settings.payload_checksum_kind = PayloadChecksumKind::XAmzSha256;
+        }
+    }
+    if w.presign {
+        settings.signature_location = SignatureLocation::QueryParams;
+        settings.expires_in = Some(Duration::from_secs(3600));
+    }
+    let t = SystemTime::UNIX_EPOCH + Duration::from_secs(u64::try_from(time().unix()).unwrap());
+    let params = aws_sigv4::sign::v4::SigningParams::builder()
+        .identity(identity)
+        .region(region)
+        .name(name)
+        .time(t)
+        .settings(settings)
+        .build()
+        .unwrap()
+        .into();
+    let body = if w.presign {
+        SignableBody::UnsignedPayload
+    } else {
+        SignableBody::Bytes(&w.body)
+    };
+    let headers = w
+        .headers
+        .iter()
+        .copied()
+        .filter(|(n, _)| *n != "x-amz-date");
+    let req = SignableRequest::new(w.method, w.url, headers, body).unwrap();
+    aws::sign(req, &params).unwrap().signature().to_string()
+}
+
+fn bench(c: &mut Criterion) {
+    for w in workloads() {
+        let (name, region) = service(&w);
+        let key = SigningKey::derive(SK, time(), region, name).unwrap();
+        let headers: Vec<Header<'_>> = w.headers.iter().map(|(n, v)| Header::new(n, v)).collect();
+        let identity: Identity =
+            Credentials::new(AK, SK, w.token.map(String::from), None, "bench").into();
+        // Both signers agree before anything is measured.
+        let ours_sig = ours(&w, &key, &headers);
+        assert_eq!(
+            std::str::from_utf8(&ours_sig).unwrap(),
+            aws_sigv4(&w, &identity),
+            "{}",
+            w.name
+        );
+        let (creq, sts) = texts(&w, &key, &headers);
+        let body = (!w.presign).then_some(w.body.as_slice());
+
+        let mut g = c.benchmark_group(w.name);
+        if w.body.len() > 4096 {
+            g.throughput(Throughput::Bytes(w.body.len() as u64));
+            g.bench_function("sha256-of-body", |b| {
+                b.iter(|| Sha256::digest(black_box(&w.body)))
+            });
+        }
+        g.bench_function("floor", |b| {
+            b.iter(|| {
+                floor(
+                    black_box(creq.as_bytes()),
+                    sts.as_bytes(),
+                    key.as_bytes(),
+                    body,
+                )
+            })
+        });
+        g.bench_function("sigv4-core", |b| {
+            b.iter(|| ours(black_box(&w), &key, &headers))
+        });
+        g.bench_function("aws-sigv4", |b| {
+            b.iter(|| aws_sigv4(black_box(&w), &identity))
+        });
+        g.finish();
+    }
+    let mut g = c.benchmark_group("key");
+    g.bench_function(BenchmarkId::new("derive", "sigv4-core"), |b| {
+        b.iter(|| SigningKey::derive(black_box(SK), time(), "us-east-1", "s3").unwrap())
+    });
+    g.finish();
+}
+
+criterion_group! {
+    name = benches;
+    config = Criterion::default()
+        .warm_up_time(Duration::from_millis(500))
+        .measurement_time(Duration::from_secs(2));
+    targets = bench
+}
+criterion_main!(benches);
