@@ -14,9 +14,10 @@ use crate::error::Error;
 use crate::request::{Payload, Request};
 use crate::settings::SessionTokenMode;
 use crate::sign::SigningParams;
-use crate::sink::{hex32, HashSink, Sink};
+use crate::sink::{hex32, Sink};
 use headers::{Entries, Entry};
 use query::{Kind, Param, Params};
+use sha2::Digest;
 
 /// `AWS4-HMAC-SHA256`.
 pub const ALGORITHM: &str = "AWS4-HMAC-SHA256";
@@ -45,11 +46,7 @@ pub(crate) struct PayloadHash {
 impl PayloadHash {
     pub(crate) fn of(payload: &Payload<'_>) -> Self {
         let digest = match payload {
-            Payload::Bytes(b) => {
-                let mut h = HashSink::new();
-                h.put(b);
-                h.finish()
-            }
+            Payload::Bytes(b) => sha2::Sha256::digest(b).into(),
             Payload::Sha256(d) => *d,
             other => {
                 return Self {
@@ -104,19 +101,35 @@ impl Fixed {
             }
         }
         Ok(Self {
-            amz_date: p.time.amz_date(),
+            amz_date: p.key.scope().amz_date(p.time),
             payload: PayloadHash::of(&req.payload),
             expires,
         })
     }
 }
 
+/// The sorted headers and query of one signing, on the caller's stack (filled in place, never
+/// moved: together they are a few kilobytes).
+pub(crate) struct Scratch<'a> {
+    headers: Entries<'a>,
+    query: Params<'a>,
+}
+
+impl Scratch<'_> {
+    /// Not `const`: a constant would be materialised by zeroing kilobytes of stack.
+    pub(crate) fn new() -> Self {
+        Self {
+            headers: Entries::new(),
+            query: Params::new(),
+        }
+    }
+}
+
 /// The canonical request of one signing, ready to be written.
-pub(crate) struct Canonical<'a> {
+pub(crate) struct Canonical<'s, 'a> {
     req: &'a Request<'a>,
     params: &'a SigningParams<'a>,
-    query: Params<'a>,
-    headers: Entries<'a>,
+    scratch: &'s Scratch<'a>,
     payload: &'a [u8],
 }
 
@@ -130,37 +143,36 @@ const AUTH_PARAMS: [&str; 7] = [
     "X-Amz-Security-Token",
 ];
 
-impl<'a> Canonical<'a> {
-    /// Validates the request and sorts its headers and query on the stack.
+impl<'s, 'a> Canonical<'s, 'a> {
+    /// Validates the request and sorts its headers and query into `scratch`.
     pub(crate) fn new(
         req: &'a Request<'a>,
         params: &'a SigningParams<'a>,
         loc: Location,
         fixed: &'a Fixed,
+        scratch: &'s mut Scratch<'a>,
     ) -> Result<Self, Error> {
         if !headers::is_token(req.method) {
             return Err(Error::Method);
         }
         path::validate(req.path)?;
-        let headers = collect_headers(req, params, loc, fixed)?;
-        let mut query = Params::new();
-        query::parse(req.query, &mut query)?;
+        collect_headers(req, params, loc, fixed, &mut scratch.headers)?;
+        query::parse(req.query, &mut scratch.query)?;
         if let Location::Query { .. } = loc {
-            add_auth_params(&mut query, params, fixed)?;
+            add_auth_params(&mut scratch.query, params, fixed)?;
         }
-        query::sort(&mut query);
+        query::sort(&mut scratch.query);
         Ok(Self {
             req,
             params,
-            query,
-            headers,
+            scratch,
             payload: fixed.payload.as_bytes(),
         })
     }
 
     /// The header entries, sorted.
-    pub(crate) fn headers(&self) -> &[Entry<'a>] {
-        &self.headers
+    pub(crate) fn headers(&self) -> &'s [Entry<'a>] {
+        &self.scratch.headers
     }
 
     /// Writes the canonical request.
@@ -169,11 +181,13 @@ impl<'a> Canonical<'a> {
         out.byte(b'\n');
         path::write(out, self.req.path, self.params.settings.path_mode);
         out.byte(b'\n');
-        query::write(out, &self.query, |out, kind| self.write_special(out, kind));
+        query::write(out, &self.scratch.query, |out, kind| {
+            self.write_special(out, kind);
+        });
         out.byte(b'\n');
-        headers::write(out, &self.headers);
+        headers::write(out, self.headers());
         out.byte(b'\n');
-        headers::write_signed(out, &self.headers);
+        headers::write_signed(out, self.headers());
         out.byte(b'\n');
         out.put(self.payload);
     }
@@ -187,7 +201,7 @@ impl<'a> Canonical<'a> {
                 enc.put(b"/");
                 self.params.key.scope().write_to(&mut enc);
             }
-            Kind::SignedHeaders => headers::write_signed(&mut enc, &self.headers),
+            Kind::SignedHeaders => headers::write_signed(&mut enc, self.headers()),
             Kind::Wire | Kind::Raw => {}
         }
     }
@@ -209,11 +223,11 @@ fn collect_headers<'a>(
     p: &'a SigningParams<'a>,
     loc: Location,
     fixed: &'a Fixed,
-) -> Result<Entries<'a>, Error> {
+    out: &mut Entries<'a>,
+) -> Result<(), Error> {
     let in_headers = loc == Location::Headers;
     let add_sha = in_headers && p.settings.content_sha256_header;
     let sign_token = in_headers && p.settings.session_token == SessionTokenMode::Signed;
-    let mut out = Entries::new();
     let mut has_host = false;
     for h in req.headers {
         headers::validate(h.name, h.value)?;
@@ -225,15 +239,9 @@ fn collect_headers<'a>(
             continue;
         }
         has_host |= name.eq_ignore_ascii_case("host");
-        headers::push(
-            &mut out,
-            Entry {
-                name,
-                value: h.value,
-            },
-        )?;
+        headers::push(out, Entry::new(name, h.value))?;
     }
-    let mut add = |name: &'a str, value: &'a [u8]| headers::push(&mut out, Entry { name, value });
+    let mut add = |name: &'a str, value: &'a [u8]| headers::push(out, Entry::new(name, value));
     if !has_host {
         let host = req.host();
         if host.is_empty() || host.bytes().any(|b| !b.is_ascii_graphic()) {
@@ -250,8 +258,8 @@ fn collect_headers<'a>(
     if let (true, Some(token)) = (sign_token, p.session_token) {
         add("x-amz-security-token", token.as_bytes())?;
     }
-    headers::sort(&mut out);
-    Ok(out)
+    headers::sort(out);
+    Ok(())
 }
 
 /// The `X-Amz-*` parameters of a presigned URL, less the signature.

@@ -237,6 +237,17 @@ impl Timestamp {
         AmzDate(out)
     }
 
+    /// `YYYYMMDD'T'HHMMSS'Z'` with the date part given (the caller knows it is this day's).
+    pub(crate) fn amz_date_on(self, date: [u8; 8]) -> AmzDate {
+        let rem = self.0.rem_euclid(SECS_PER_DAY);
+        let mut out = *b"00000000T000000Z";
+        out[..8].copy_from_slice(&date);
+        put2(&mut out[9..11], two_digits_u8(rem / 3600));
+        put2(&mut out[11..13], two_digits_u8(rem % 3600 / 60));
+        put2(&mut out[13..15], two_digits_u8(rem % 60));
+        AmzDate(out)
+    }
+
     /// `YYYYMMDD`, the date of the credential scope.
     pub fn date_stamp(self) -> DateStamp {
         let mut out = [b'0'; 8];

@@ -1,6 +1,6 @@
 //! The derived signing key and its credential scope.
 
-use crate::date::{DateStamp, Timestamp};
+use crate::date::Timestamp;
 use crate::error::Error;
 use core::fmt;
 use hmac::{Hmac, Mac};
@@ -16,13 +16,16 @@ pub const KEY_VALIDITY_DAYS: i64 = 7;
 
 pub(crate) type HmacSha256 = Hmac<Sha256>;
 
-/// The credential scope: `date/region/service/aws4_request`.
+/// Longest credential scope text: date, two names of [`MAX_SCOPE_PART_LEN`], the suffix.
+const SCOPE_CAP: usize = 8 + 1 + MAX_SCOPE_PART_LEN + 1 + MAX_SCOPE_PART_LEN + 13;
+
+/// The credential scope: `date/region/service/aws4_request`, kept as the text it signs as.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Scope {
     days: i64,
-    date: DateStamp,
-    region: heapless::String<MAX_SCOPE_PART_LEN>,
-    service: heapless::String<MAX_SCOPE_PART_LEN>,
+    /// `date/region/service/aws4_request`.
+    text: heapless::String<SCOPE_CAP>,
+    region_len: usize,
 }
 
 impl Scope {
@@ -32,27 +35,45 @@ impl Scope {
     /// [`Error::Region`] or [`Error::Service`] when a name is empty, longer than
     /// [`MAX_SCOPE_PART_LEN`], or holds `/`, whitespace or control characters.
     pub fn new(time: Timestamp, region: &str, service: &str) -> Result<Self, Error> {
+        check_part(region).ok_or(Error::Region)?;
+        check_part(service).ok_or(Error::Service)?;
+        let mut text = heapless::String::new();
+        for part in [
+            time.date_stamp().as_str(),
+            "/",
+            region,
+            "/",
+            service,
+            "/aws4_request",
+        ] {
+            // The capacity is the sum of the checked lengths.
+            text.push_str(part).map_err(|()| Error::Service)?;
+        }
         Ok(Self {
             days: time.days(),
-            date: time.date_stamp(),
-            region: scope_part(region).ok_or(Error::Region)?,
-            service: scope_part(service).ok_or(Error::Service)?,
+            text,
+            region_len: region.len(),
         })
     }
 
     /// `YYYYMMDD`.
     pub fn date(&self) -> &str {
-        self.date.as_str()
+        &self.text[..8]
     }
 
     /// The region, `us-east-1`.
     pub fn region(&self) -> &str {
-        &self.region
+        &self.text[9..9 + self.region_len]
     }
 
     /// The service, `s3`.
     pub fn service(&self) -> &str {
-        &self.service
+        &self.text[10 + self.region_len..self.text.len() - "/aws4_request".len()]
+    }
+
+    /// `date/region/service/aws4_request`.
+    pub fn as_str(&self) -> &str {
+        &self.text
     }
 
     /// Whether a request made at `time` may be signed with a key of this scope: its UTC date
@@ -61,24 +82,26 @@ impl Scope {
         (0..KEY_VALIDITY_DAYS).contains(&(time.days() - self.days))
     }
 
+    /// `time` as `X-Amz-Date`, reusing the scope's date when it is the same day.
+    pub(crate) fn amz_date(&self, time: Timestamp) -> crate::date::AmzDate {
+        if time.days() == self.days {
+            let mut date = [0u8; 8];
+            date.copy_from_slice(&self.text.as_bytes()[..8]);
+            time.amz_date_on(date)
+        } else {
+            time.amz_date()
+        }
+    }
+
     /// Writes `date/region/service/aws4_request`.
     pub(crate) fn write_to(&self, out: &mut impl crate::sink::Sink) {
-        out.put(self.date.as_bytes());
-        out.put(b"/");
-        out.put(self.region.as_bytes());
-        out.put(b"/");
-        out.put(self.service.as_bytes());
-        out.put(b"/aws4_request");
+        out.put(self.text.as_bytes());
     }
 }
 
 impl fmt::Display for Scope {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{}/{}/{}/aws4_request",
-            self.date, self.region, self.service
-        )
+        f.write_str(&self.text)
     }
 }
 
@@ -88,13 +111,11 @@ impl fmt::Debug for Scope {
     }
 }
 
-fn scope_part(s: &str) -> Option<heapless::String<MAX_SCOPE_PART_LEN>> {
-    if s.is_empty() || !s.bytes().all(|b| b.is_ascii_graphic() && b != b'/') {
-        return None;
-    }
-    let mut out = heapless::String::new();
-    out.push_str(s).ok()?;
-    Some(out)
+fn check_part(s: &str) -> Option<()> {
+    let ok = !s.is_empty()
+        && s.len() <= MAX_SCOPE_PART_LEN
+        && s.bytes().all(|b| b.is_ascii_graphic() && b != b'/');
+    ok.then_some(())
 }
 
 /// The derived SigV4 signing key with its scope.
@@ -146,9 +167,9 @@ impl SigningKey {
         let mut seed = [0u8; 4 + MAX_SECRET_LEN];
         seed[..4].copy_from_slice(b"AWS4");
         seed[4..4 + secret.len()].copy_from_slice(secret);
-        let mut k = hmac(&seed[..4 + secret.len()], scope.date.as_bytes());
+        let mut k = hmac(&seed[..4 + secret.len()], scope.date().as_bytes());
         seed.zeroize();
-        for part in [scope.region.as_bytes(), scope.service.as_bytes()] {
+        for part in [scope.region().as_bytes(), scope.service().as_bytes()] {
             let next = hmac(&k, part);
             k.zeroize();
             k = next;
@@ -226,6 +247,23 @@ mod tests {
         assert!(!key
             .scope()
             .covers(Timestamp::from_unix(t.unix() - 1).unwrap()));
+    }
+
+    #[test]
+    fn scope_parts_and_text() {
+        let t = Timestamp::parse_amz_date("20150830T235959Z").unwrap();
+        let scope = Scope::new(t, "eu-west-1", "execute-api").unwrap();
+        assert_eq!(
+            (scope.date(), scope.region(), scope.service()),
+            ("20150830", "eu-west-1", "execute-api")
+        );
+        assert_eq!(
+            scope.as_str(),
+            "20150830/eu-west-1/execute-api/aws4_request"
+        );
+        assert_eq!(scope.amz_date(t).as_str(), "20150830T235959Z");
+        let next = Timestamp::from_unix(t.unix() + 1).unwrap();
+        assert_eq!(scope.amz_date(next).as_str(), "20150831T000000Z");
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! Query signing: presigned URLs.
 
-use crate::canonical::{headers, Canonical, Encoding, Fixed, Location, ALGORITHM};
+use crate::canonical::{headers, Canonical, Encoding, Fixed, Location, Scratch, ALGORITHM};
 use crate::date::AmzDate;
 use crate::encode::put_encoded;
 use crate::error::Error;
@@ -64,7 +64,8 @@ pub fn presign<'a>(
     params.validate()?;
     let location = Location::Query { expires_in };
     let fixed = Fixed::new(req, params, location)?;
-    let canonical = Canonical::new(req, params, location, &fixed)?;
+    let mut scratch = Scratch::new();
+    let canonical = Canonical::new(req, params, location, &fixed, &mut scratch)?;
     let signature = compute_signature(&canonical, params, &fixed);
     Ok(PresignedQuery {
         access_key_id: params.access_key_id,
@@ -85,7 +86,7 @@ impl<'a> PresignedQuery<'a> {
 
     /// The `;`-joined signed header names.
     pub fn signed_headers(&self) -> &str {
-        &self.signed_headers
+        self.signed_headers.as_str()
     }
 
     /// Length of the encoded parameters.

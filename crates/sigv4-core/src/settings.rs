@@ -44,6 +44,23 @@ pub const DEFAULT_UNSIGNED_HEADERS: [&str; 12] = [
     "upgrade",
 ];
 
+/// [`DEFAULT_UNSIGNED_HEADERS`] by length first: this runs for every header signed.
+fn is_default_unsigned(name: &str) -> bool {
+    let candidates: &[&str] = match name.len() {
+        2 => &["te"],
+        6 => &["expect"],
+        7 => &["trailer", "upgrade"],
+        10 => &["user-agent", "connection", "keep-alive"],
+        13 => &["authorization"],
+        15 => &["x-amzn-trace-id"],
+        17 => &["transfer-encoding"],
+        18 => &["proxy-authenticate"],
+        19 => &["proxy-authorization"],
+        _ => return false,
+    };
+    candidates.iter().any(|n| n.eq_ignore_ascii_case(name))
+}
+
 /// Signing settings. [`Settings::service`] and [`Settings::s3`] are the two starting points.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Settings<'a> {
@@ -80,15 +97,32 @@ impl Settings<'_> {
 
     /// Whether a header name (any case) is left out of the signature.
     pub fn is_unsigned(&self, name: &str) -> bool {
-        DEFAULT_UNSIGNED_HEADERS
-            .iter()
-            .chain(self.unsigned_headers)
-            .any(|n| n.eq_ignore_ascii_case(name))
+        is_default_unsigned(name)
+            || self
+                .unsigned_headers
+                .iter()
+                .any(|n| n.eq_ignore_ascii_case(name))
     }
 }
 
 impl Default for Settings<'_> {
     fn default() -> Self {
         Self::service()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_length_switch_covers_every_default() {
+        for name in super::DEFAULT_UNSIGNED_HEADERS {
+            assert!(super::is_default_unsigned(name), "{name}");
+            assert!(
+                super::is_default_unsigned(&name.to_ascii_uppercase()),
+                "{name}"
+            );
+        }
+        assert!(!super::is_default_unsigned("host"));
+        assert!(!super::is_default_unsigned("x-amz-date"));
     }
 }

@@ -1,12 +1,12 @@
 //! Signing in headers, and the text renderings of what is signed.
 
-use crate::canonical::{Canonical, Fixed, Location, PayloadHash};
+use crate::canonical::{Canonical, Fixed, Location, PayloadHash, Scratch};
 use crate::date::{AmzDate, Timestamp};
 use crate::error::Error;
-use crate::key::{HmacSha256, SigningKey};
+use crate::key::SigningKey;
 use crate::request::Request;
 use crate::settings::Settings;
-use crate::sink::{hex32, HashSink, Sink, StrSink, TextSink};
+use crate::sink::{hex32, Buf, HashSink, Sink, Text, TextSink};
 use crate::string_to_sign as sts;
 use core::fmt;
 use hmac::Mac;
@@ -55,7 +55,7 @@ impl SigningParams<'_> {
 /// name).
 #[derive(Clone)]
 pub struct HeaderSignature<'a> {
-    authorization: heapless::String<AUTHORIZATION_CAP>,
+    authorization: Text<AUTHORIZATION_CAP>,
     amz_date: AmzDate,
     content_sha256: Option<PayloadHash>,
     security_token: Option<&'a str>,
@@ -65,7 +65,7 @@ pub struct HeaderSignature<'a> {
 impl<'a> HeaderSignature<'a> {
     /// `AWS4-HMAC-SHA256 Credential=.../aws4_request, SignedHeaders=..., Signature=...`.
     pub fn authorization(&self) -> &str {
-        &self.authorization
+        self.authorization.as_str()
     }
 
     /// The `x-amz-date` value.
@@ -130,29 +130,11 @@ pub fn sign<'a>(
 ) -> Result<HeaderSignature<'a>, Error> {
     params.validate()?;
     let fixed = Fixed::new(req, params, Location::Headers)?;
-    let canonical = Canonical::new(req, params, Location::Headers, &fixed)?;
+    let mut scratch = Scratch::new();
+    let canonical = Canonical::new(req, params, Location::Headers, &fixed, &mut scratch)?;
     let signature = compute_signature(&canonical, params, &fixed);
-    let mut authorization = heapless::String::new();
-    let mut sink = StrSink {
-        out: &mut authorization,
-        overflow: false,
-    };
-    sink.put(crate::canonical::ALGORITHM.as_bytes());
-    sink.put(b" Credential=");
-    sink.put(params.access_key_id.as_bytes());
-    sink.put(b"/");
-    params.key.scope().write_to(&mut sink);
-    sink.put(b", SignedHeaders=");
-    crate::canonical::headers::write_signed(&mut sink, canonical.headers());
-    sink.put(b", Signature=");
-    sink.put(&signature);
-    if sink.overflow {
-        return Err(Error::SignedHeadersTooLong {
-            limit: crate::canonical::headers::MAX_SIGNED_HEADERS_LEN,
-        });
-    }
-    Ok(HeaderSignature {
-        authorization,
+    let mut out = HeaderSignature {
+        authorization: Text::default(),
         amz_date: fixed.amz_date,
         content_sha256: params
             .settings
@@ -160,30 +142,44 @@ pub fn sign<'a>(
             .then_some(fixed.payload),
         security_token: params.session_token,
         signature,
-    })
+    };
+    let sink = &mut out.authorization;
+    sink.put(crate::canonical::ALGORITHM.as_bytes());
+    sink.put(b" Credential=");
+    sink.put(params.access_key_id.as_bytes());
+    sink.put(b"/");
+    params.key.scope().write_to(sink);
+    sink.put(b", SignedHeaders=");
+    crate::canonical::headers::write_signed(sink, canonical.headers());
+    sink.put(b", Signature=");
+    sink.put(&signature);
+    if sink.overflowed() {
+        return Err(Error::SignedHeadersTooLong {
+            limit: crate::canonical::headers::MAX_SIGNED_HEADERS_LEN,
+        });
+    }
+    Ok(out)
 }
 
 /// The canonical request hashed, the string to sign built, and HMAC'd with the key.
 pub(crate) fn compute_signature(
-    canonical: &Canonical<'_>,
+    canonical: &Canonical<'_, '_>,
     params: &SigningParams<'_>,
     fixed: &Fixed,
 ) -> [u8; 64] {
     let mut hash = HashSink::new();
     canonical.write(&mut hash);
     let hashed = hex32(&hash.finish());
-    let mut mac = MacSink(params.key.mac());
-    sts::write(&mut mac, &fixed.amz_date, params.key.scope(), &hashed);
-    hex32(&mac.0.finalize().into_bytes().into())
+    let mut text = Buf::<STRING_TO_SIGN_CAP>::new();
+    sts::write(&mut text, &fixed.amz_date, params.key.scope(), &hashed);
+    let mut mac = params.key.mac();
+    mac.update(text.as_bytes());
+    hex32(&mac.finalize().into_bytes().into())
 }
 
-struct MacSink(HmacSha256);
-
-impl Sink for MacSink {
-    fn put(&mut self, bytes: &[u8]) {
-        self.0.update(bytes);
-    }
-}
+/// The longest string to sign: algorithm, date, the longest scope, the hash, newlines.
+const STRING_TO_SIGN_CAP: usize =
+    16 + 1 + 16 + 1 + (8 + 2 * crate::key::MAX_SCOPE_PART_LEN + 16) + 1 + 64;
 
 /// Renders the canonical request of `req` as it is hashed, for debugging and for
 /// comparing with what a server computed.
@@ -198,7 +194,8 @@ pub fn canonical_request<W: fmt::Write + ?Sized>(
 ) -> Result<(), Error> {
     params.validate()?;
     let fixed = Fixed::new(req, params, location)?;
-    let canonical = Canonical::new(req, params, location, &fixed)?;
+    let mut scratch = Scratch::new();
+    let canonical = Canonical::new(req, params, location, &fixed, &mut scratch)?;
     let mut text = TextSink::new(out);
     canonical.write(&mut text);
     if text.failed {
@@ -219,7 +216,8 @@ pub fn string_to_sign<W: fmt::Write + ?Sized>(
 ) -> Result<(), Error> {
     params.validate()?;
     let fixed = Fixed::new(req, params, location)?;
-    let canonical = Canonical::new(req, params, location, &fixed)?;
+    let mut scratch = Scratch::new();
+    let canonical = Canonical::new(req, params, location, &fixed, &mut scratch)?;
     let mut hash = HashSink::new();
     canonical.write(&mut hash);
     let hashed = hex32(&hash.finish());

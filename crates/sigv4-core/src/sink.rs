@@ -13,54 +13,133 @@ pub(crate) trait Sink {
     }
 }
 
-/// Feeds SHA-256 through a small stack buffer, so the many short writes of a canonical
-/// request reach the hash as whole blocks.
+/// Copies `src` into `dst` (equal lengths). Short copies (most of a canonical request is
+/// pieces of a few bytes) are done inline with overlapping fixed-size moves instead of a
+/// call to `memcpy`, which costs more than the copy itself at these sizes.
+#[inline(always)]
+fn copy(dst: &mut [u8], src: &[u8]) {
+    let n = src.len();
+    if n > 32 && n <= 64 {
+        dst[..32].copy_from_slice(&src[..32]);
+        dst[n - 32..n].copy_from_slice(&src[n - 32..]);
+    } else if n > 16 && n <= 32 {
+        dst[..16].copy_from_slice(&src[..16]);
+        dst[n - 16..n].copy_from_slice(&src[n - 16..]);
+    } else if n >= 8 && n <= 16 {
+        dst[..8].copy_from_slice(&src[..8]);
+        dst[n - 8..n].copy_from_slice(&src[n - 8..]);
+    } else if n >= 4 && n < 8 {
+        dst[..4].copy_from_slice(&src[..4]);
+        dst[n - 4..n].copy_from_slice(&src[n - 4..]);
+    } else if n < 4 {
+        for (d, s) in dst.iter_mut().zip(src) {
+            *d = *s;
+        }
+    } else {
+        dst.copy_from_slice(src);
+    }
+}
+
+/// A fixed stack buffer of bytes; writes past its end are recorded as overflow.
+pub(crate) struct Buf<const N: usize> {
+    buf: [u8; N],
+    len: usize,
+    overflow: bool,
+}
+
+impl<const N: usize> Buf<N> {
+    pub(crate) const fn new() -> Self {
+        Self {
+            buf: [0; N],
+            len: 0,
+            overflow: false,
+        }
+    }
+
+    pub(crate) fn as_bytes(&self) -> &[u8] {
+        &self.buf[..self.len]
+    }
+
+    /// Appends if it fits; returns whether it did.
+    #[inline(always)]
+    fn try_put(&mut self, bytes: &[u8]) -> bool {
+        let end = self.len + bytes.len();
+        match self.buf.get_mut(self.len..end) {
+            Some(dst) => {
+                copy(dst, bytes);
+                self.len = end;
+                true
+            }
+            None => false,
+        }
+    }
+}
+
+impl<const N: usize> Sink for Buf<N> {
+    #[inline(always)]
+    fn put(&mut self, bytes: &[u8]) {
+        if !self.try_put(bytes) {
+            self.overflow = true;
+        }
+    }
+
+    #[inline(always)]
+    fn byte(&mut self, b: u8) {
+        match self.buf.get_mut(self.len) {
+            Some(slot) => {
+                *slot = b;
+                self.len += 1;
+            }
+            None => self.overflow = true,
+        }
+    }
+}
+
+/// Feeds SHA-256 through a stack buffer, so the many short writes of a canonical request
+/// reach the hash as whole blocks.
 pub(crate) struct HashSink {
     hash: Sha256,
-    buf: [u8; 256],
-    len: usize,
+    buf: Buf<256>,
 }
 
 impl HashSink {
     pub(crate) fn new() -> Self {
         Self {
             hash: Sha256::new(),
-            buf: [0; 256],
-            len: 0,
+            buf: Buf::new(),
         }
     }
 
     pub(crate) fn finish(mut self) -> [u8; 32] {
-        self.hash.update(&self.buf[..self.len]);
+        self.hash.update(self.buf.as_bytes());
         self.hash.finalize().into()
+    }
+
+    #[cold]
+    fn flush_and_put(&mut self, bytes: &[u8]) {
+        self.hash.update(self.buf.as_bytes());
+        self.buf.len = 0;
+        if !self.buf.try_put(bytes) {
+            self.hash.update(bytes);
+        }
     }
 }
 
 impl Sink for HashSink {
-    #[inline]
+    #[inline(always)]
     fn put(&mut self, bytes: &[u8]) {
-        if self.len + bytes.len() <= self.buf.len() {
-            self.buf[self.len..self.len + bytes.len()].copy_from_slice(bytes);
-            self.len += bytes.len();
-            return;
-        }
-        self.hash.update(&self.buf[..self.len]);
-        self.len = 0;
-        if bytes.len() >= self.buf.len() {
-            self.hash.update(bytes);
-        } else {
-            self.buf[..bytes.len()].copy_from_slice(bytes);
-            self.len = bytes.len();
+        if !self.buf.try_put(bytes) {
+            self.flush_and_put(bytes);
         }
     }
 
-    #[inline]
+    #[inline(always)]
     fn byte(&mut self, b: u8) {
-        if self.len < self.buf.len() {
-            self.buf[self.len] = b;
-            self.len += 1;
+        if self.buf.len < self.buf.buf.len() {
+            self.buf.buf[self.buf.len] = b;
+            self.buf.len += 1;
         } else {
-            self.put(&[b]);
+            self.flush_and_put(&[b]);
         }
     }
 }
@@ -96,17 +175,33 @@ impl<W: fmt::Write + ?Sized> Sink for TextSink<'_, W> {
     }
 }
 
-/// Writes into a fixed-capacity string, recording overflow.
-pub(crate) struct StrSink<'s, const N: usize> {
-    pub(crate) out: &'s mut heapless::String<N>,
-    pub(crate) overflow: bool,
+/// Fixed-capacity ASCII text the signer builds (an `Authorization` value, a signed header
+/// list); writing past the capacity is recorded, not truncated silently.
+#[derive(Clone, Default)]
+pub(crate) struct Text<const N: usize> {
+    buf: heapless::Vec<u8, N>,
+    overflow: bool,
 }
 
-impl<const N: usize> Sink for StrSink<'_, N> {
+impl<const N: usize> Text<N> {
+    pub(crate) fn as_bytes(&self) -> &[u8] {
+        &self.buf
+    }
+
+    /// Only ASCII is ever written, so this never falls back to the empty string.
+    pub(crate) fn as_str(&self) -> &str {
+        core::str::from_utf8(&self.buf).unwrap_or_default()
+    }
+
+    pub(crate) fn overflowed(&self) -> bool {
+        self.overflow
+    }
+}
+
+impl<const N: usize> Sink for Text<N> {
+    #[inline]
     fn put(&mut self, bytes: &[u8]) {
-        // Only ASCII is written here.
-        let s = core::str::from_utf8(bytes).unwrap_or("?");
-        if self.out.push_str(s).is_err() {
+        if self.buf.extend_from_slice(bytes).is_err() {
             self.overflow = true;
         }
     }

@@ -17,10 +17,22 @@ pub const MAX_SIGNED_HEADERS_LEN: usize = 1024;
 pub(crate) struct Entry<'a> {
     pub(crate) name: &'a str,
     pub(crate) value: &'a [u8],
+    /// Whether this entry starts a run of one name (set by [`sort`]).
+    pub(crate) first: bool,
+}
+
+impl<'a> Entry<'a> {
+    pub(crate) const fn new(name: &'a str, value: &'a [u8]) -> Self {
+        Self {
+            name,
+            value,
+            first: true,
+        }
+    }
 }
 
 pub(crate) type Entries<'a> = heapless::Vec<Entry<'a>, MAX_HEADERS>;
-pub(crate) type SignedList = heapless::String<MAX_SIGNED_HEADERS_LEN>;
+pub(crate) type SignedList = crate::sink::Text<MAX_SIGNED_HEADERS_LEN>;
 
 /// `!#$%&'*+-.^_`|~`, digits and letters (RFC 9110 `tchar`).
 pub(crate) const fn is_tchar(b: u8) -> bool {
@@ -76,7 +88,8 @@ fn cmp_names(a: &str, b: &str) -> core::cmp::Ordering {
     a.cmp(b.bytes().map(|c| c.to_ascii_lowercase()))
 }
 
-/// Stable insertion sort by lower-cased name, so repeated names keep their order.
+/// Stable insertion sort by lower-cased name, so repeated names keep their order; then
+/// marks where each name's run starts.
 pub(crate) fn sort(entries: &mut [Entry<'_>]) {
     for i in 1..entries.len() {
         let mut j = i;
@@ -85,18 +98,56 @@ pub(crate) fn sort(entries: &mut [Entry<'_>]) {
             j -= 1;
         }
     }
+    for i in 1..entries.len() {
+        entries[i].first = !entries[i - 1].name.eq_ignore_ascii_case(entries[i].name);
+    }
+    if let Some(e) = entries.first_mut() {
+        e.first = true;
+    }
 }
 
+/// Writes `name` lower-cased, a chunk at a time (byte-at-a-time writes cost more than the
+/// conversion).
 fn put_lower(out: &mut impl Sink, name: &str) {
-    if name.bytes().any(|c| c.is_ascii_uppercase()) {
-        name.bytes().for_each(|c| out.byte(c.to_ascii_lowercase()));
-    } else {
-        out.put(name.as_bytes());
+    let name = name.as_bytes();
+    if !name.iter().any(u8::is_ascii_uppercase) {
+        return out.put(name);
     }
+    let mut chunk = [0u8; 32];
+    for piece in name.chunks(chunk.len()) {
+        let dst = &mut chunk[..piece.len()];
+        for (d, s) in dst.iter_mut().zip(piece) {
+            *d = s.to_ascii_lowercase();
+        }
+        out.put(dst);
+    }
+}
+
+/// Whether a value is already canonical: no whitespace at either end, no tab, CR or LF,
+/// no two spaces in a row.
+fn is_folded(v: &[u8]) -> bool {
+    let (Some(&first), Some(&last)) = (v.first(), v.last()) else {
+        return true;
+    };
+    if is_space(first) || is_space(last) {
+        return false;
+    }
+    let mut prev_space = false;
+    for &b in v {
+        let space = b == b' ';
+        if matches!(b, b'\t' | b'\r' | b'\n') || (space && prev_space) {
+            return false;
+        }
+        prev_space = space;
+    }
+    true
 }
 
 /// The value trimmed, with inner whitespace runs folded to one space.
 fn put_value(out: &mut impl Sink, value: &[u8]) {
+    if is_folded(value) {
+        return out.put(value);
+    }
     let start = value.iter().position(|&b| !is_space(b));
     let end = value.iter().rposition(|&b| !is_space(b));
     let (Some(start), Some(end)) = (start, end) else {
@@ -120,45 +171,40 @@ fn put_value(out: &mut impl Sink, value: &[u8]) {
     out.put(&v[run..]);
 }
 
-/// Groups of entries with one name, in sorted order.
-fn groups<'e, 'a>(entries: &'e [Entry<'a>]) -> impl Iterator<Item = &'e [Entry<'a>]> {
-    entries.chunk_by(|a, b| a.name.eq_ignore_ascii_case(b.name))
-}
-
-/// Writes `name:value,value\n` for each name.
+/// Writes `name:value,value\n` for each name (entries sorted by [`sort`]).
 pub(crate) fn write(out: &mut impl Sink, entries: &[Entry<'_>]) {
-    for group in groups(entries) {
-        put_lower(out, group[0].name);
-        out.byte(b':');
-        for (i, e) in group.iter().enumerate() {
+    for (i, e) in entries.iter().enumerate() {
+        if e.first {
             if i > 0 {
-                out.byte(b',');
+                out.byte(b'\n');
             }
-            put_value(out, e.value);
+            put_lower(out, e.name);
+            out.byte(b':');
+        } else {
+            out.byte(b',');
         }
+        put_value(out, e.value);
+    }
+    if !entries.is_empty() {
         out.byte(b'\n');
     }
 }
 
-/// Writes the `;`-joined lower-cased names.
+/// Writes the `;`-joined lower-cased names (entries sorted by [`sort`]).
 pub(crate) fn write_signed(out: &mut impl Sink, entries: &[Entry<'_>]) {
-    for (i, group) in groups(entries).enumerate() {
+    for (i, e) in entries.iter().filter(|e| e.first).enumerate() {
         if i > 0 {
             out.byte(b';');
         }
-        put_lower(out, group[0].name);
+        put_lower(out, e.name);
     }
 }
 
 /// The signed header list as a fixed-capacity string.
 pub(crate) fn signed_list(entries: &[Entry<'_>]) -> Result<SignedList, Error> {
-    let mut list = SignedList::new();
-    let mut sink = crate::sink::StrSink {
-        out: &mut list,
-        overflow: false,
-    };
-    write_signed(&mut sink, entries);
-    if sink.overflow {
+    let mut list = SignedList::default();
+    write_signed(&mut list, entries);
+    if list.overflowed() {
         return Err(Error::SignedHeadersTooLong {
             limit: MAX_SIGNED_HEADERS_LEN,
         });
@@ -178,10 +224,7 @@ mod tests {
     }
 
     fn e<'a>(name: &'a str, value: &'a str) -> Entry<'a> {
-        Entry {
-            name,
-            value: value.as_bytes(),
-        }
+        Entry::new(name, value.as_bytes())
     }
 
     #[test]
