@@ -19,25 +19,26 @@ pub(crate) trait Sink {
 #[inline(always)]
 fn copy(dst: &mut [u8], src: &[u8]) {
     let n = src.len();
-    if n > 32 && n <= 64 {
-        dst[..32].copy_from_slice(&src[..32]);
-        dst[n - 32..n].copy_from_slice(&src[n - 32..]);
-    } else if n > 16 && n <= 32 {
-        dst[..16].copy_from_slice(&src[..16]);
-        dst[n - 16..n].copy_from_slice(&src[n - 16..]);
-    } else if n >= 8 && n <= 16 {
-        dst[..8].copy_from_slice(&src[..8]);
-        dst[n - 8..n].copy_from_slice(&src[n - 8..]);
-    } else if n >= 4 && n < 8 {
-        dst[..4].copy_from_slice(&src[..4]);
-        dst[n - 4..n].copy_from_slice(&src[n - 4..]);
-    } else if n < 4 {
-        for (d, s) in dst.iter_mut().zip(src) {
-            *d = *s;
+    match n {
+        0..=3 => {
+            for (d, s) in dst.iter_mut().zip(src) {
+                *d = *s;
+            }
         }
-    } else {
-        dst.copy_from_slice(src);
+        4..=7 => overlapping::<4>(dst, src),
+        8..=16 => overlapping::<8>(dst, src),
+        17..=32 => overlapping::<16>(dst, src),
+        33..=64 => overlapping::<32>(dst, src),
+        _ => dst.copy_from_slice(src),
     }
+}
+
+/// Copies `K <= n <= 2K` bytes as two fixed-size moves of `K` that may overlap.
+#[inline(always)]
+fn overlapping<const K: usize>(dst: &mut [u8], src: &[u8]) {
+    let n = src.len();
+    dst[..K].copy_from_slice(&src[..K]);
+    dst[n - K..n].copy_from_slice(&src[n - K..]);
 }
 
 /// A fixed stack buffer of bytes; writes past its end are recorded as overflow.
