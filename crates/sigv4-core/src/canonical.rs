@@ -44,8 +44,15 @@ pub(crate) struct PayloadHash {
 }
 
 impl PayloadHash {
+    /// The hash of the empty body, the payload of most requests, known in advance.
+    const EMPTY: Self = Self {
+        hex: *b"e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+        marker: None,
+    };
+
     pub(crate) fn of(payload: &Payload<'_>) -> Self {
         let digest = match payload {
+            Payload::Bytes([]) => return Self::EMPTY,
             Payload::Bytes(b) => sha2::Sha256::digest(b).into(),
             Payload::Sha256(d) => *d,
             other => {
@@ -295,4 +302,19 @@ fn add_auth_params<'a>(
         add("X-Amz-Security-Token", token.as_bytes(), Kind::Raw)?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_empty_payload_constant_is_its_hash() {
+        let computed = hex32(&sha2::Sha256::digest(b"").into());
+        assert_eq!(
+            PayloadHash::of(&Payload::Bytes(b"")).as_bytes(),
+            &computed[..]
+        );
+        assert_eq!(hex32(&Payload::EMPTY_SHA256), computed);
+    }
 }

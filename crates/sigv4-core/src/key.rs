@@ -47,7 +47,7 @@ impl Scope {
             "/aws4_request",
         ] {
             // The capacity is the sum of the checked lengths.
-            text.push_str(part).map_err(|()| Error::Service)?;
+            text.push_str(part).map_err(|_| Error::Service)?;
         }
         Ok(Self {
             days: time.days(),

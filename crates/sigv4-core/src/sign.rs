@@ -6,7 +6,7 @@ use crate::error::Error;
 use crate::key::SigningKey;
 use crate::request::Request;
 use crate::settings::Settings;
-use crate::sink::{hex32, Buf, HashSink, Sink, Text, TextSink};
+use crate::sink::{hex32, Buf, HashSink, Sink, TextSink};
 use crate::string_to_sign as sts;
 use core::fmt;
 use hmac::Mac;
@@ -55,7 +55,7 @@ impl SigningParams<'_> {
 /// name).
 #[derive(Clone)]
 pub struct HeaderSignature<'a> {
-    authorization: Text<AUTHORIZATION_CAP>,
+    authorization: Buf<AUTHORIZATION_CAP>,
     amz_date: AmzDate,
     content_sha256: Option<PayloadHash>,
     security_token: Option<&'a str>,
@@ -134,7 +134,7 @@ pub fn sign<'a>(
     let canonical = Canonical::new(req, params, Location::Headers, &fixed, &mut scratch)?;
     let signature = compute_signature(&canonical, params, &fixed);
     let mut out = HeaderSignature {
-        authorization: Text::default(),
+        authorization: Buf::new(),
         amz_date: fixed.amz_date,
         content_sha256: params
             .settings

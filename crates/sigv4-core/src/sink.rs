@@ -41,7 +41,10 @@ fn overlapping<const K: usize>(dst: &mut [u8], src: &[u8]) {
     dst[n - K..n].copy_from_slice(&src[n - K..]);
 }
 
-/// A fixed stack buffer of bytes; writes past its end are recorded as overflow.
+/// A fixed stack buffer of bytes; writes past its end are recorded as overflow, not
+/// truncated silently. Also the fixed-capacity ASCII text the signer hands out (an
+/// `Authorization` value, a signed header list).
+#[derive(Clone)]
 pub(crate) struct Buf<const N: usize> {
     buf: [u8; N],
     len: usize,
@@ -59,6 +62,15 @@ impl<const N: usize> Buf<N> {
 
     pub(crate) fn as_bytes(&self) -> &[u8] {
         &self.buf[..self.len]
+    }
+
+    /// Only ASCII is ever written, so this never falls back to the empty string.
+    pub(crate) fn as_str(&self) -> &str {
+        core::str::from_utf8(self.as_bytes()).unwrap_or_default()
+    }
+
+    pub(crate) fn overflowed(&self) -> bool {
+        self.overflow
     }
 
     /// Appends if it fits; returns whether it did.
@@ -172,38 +184,6 @@ impl<W: fmt::Write + ?Sized> Sink for TextSink<'_, W> {
                 self.failed = true;
                 return;
             }
-        }
-    }
-}
-
-/// Fixed-capacity ASCII text the signer builds (an `Authorization` value, a signed header
-/// list); writing past the capacity is recorded, not truncated silently.
-#[derive(Clone, Default)]
-pub(crate) struct Text<const N: usize> {
-    buf: heapless::Vec<u8, N>,
-    overflow: bool,
-}
-
-impl<const N: usize> Text<N> {
-    pub(crate) fn as_bytes(&self) -> &[u8] {
-        &self.buf
-    }
-
-    /// Only ASCII is ever written, so this never falls back to the empty string.
-    pub(crate) fn as_str(&self) -> &str {
-        core::str::from_utf8(&self.buf).unwrap_or_default()
-    }
-
-    pub(crate) fn overflowed(&self) -> bool {
-        self.overflow
-    }
-}
-
-impl<const N: usize> Sink for Text<N> {
-    #[inline]
-    fn put(&mut self, bytes: &[u8]) {
-        if self.buf.extend_from_slice(bytes).is_err() {
-            self.overflow = true;
         }
     }
 }

@@ -32,28 +32,40 @@ impl<'a> Entry<'a> {
 }
 
 pub(crate) type Entries<'a> = heapless::Vec<Entry<'a>, MAX_HEADERS>;
-pub(crate) type SignedList = crate::sink::Text<MAX_SIGNED_HEADERS_LEN>;
+pub(crate) type SignedList = crate::sink::Buf<MAX_SIGNED_HEADERS_LEN>;
 
-/// `!#$%&'*+-.^_`|~`, digits and letters (RFC 9110 `tchar`).
+/// `!#$%&'*+-.^_`|~`, digits and letters (RFC 9110 `tchar`), as a table.
+const TCHAR: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        #[allow(clippy::cast_possible_truncation, reason = "b < 256")]
+        let c = b as u8;
+        t[b] = c.is_ascii_alphanumeric()
+            || matches!(
+                c,
+                b'!' | b'#'
+                    | b'$'
+                    | b'%'
+                    | b'&'
+                    | b'\''
+                    | b'*'
+                    | b'+'
+                    | b'-'
+                    | b'.'
+                    | b'^'
+                    | b'_'
+                    | b'`'
+                    | b'|'
+                    | b'~'
+            );
+        b += 1;
+    }
+    t
+};
+
 pub(crate) const fn is_tchar(b: u8) -> bool {
-    b.is_ascii_alphanumeric()
-        || matches!(
-            b,
-            b'!' | b'#'
-                | b'$'
-                | b'%'
-                | b'&'
-                | b'\''
-                | b'*'
-                | b'+'
-                | b'-'
-                | b'.'
-                | b'^'
-                | b'_'
-                | b'`'
-                | b'|'
-                | b'~'
-        )
+    TCHAR[b as usize]
 }
 
 pub(crate) fn is_token(s: &str) -> bool {
@@ -202,7 +214,7 @@ pub(crate) fn write_signed(out: &mut impl Sink, entries: &[Entry<'_>]) {
 
 /// The signed header list as a fixed-capacity string.
 pub(crate) fn signed_list(entries: &[Entry<'_>]) -> Result<SignedList, Error> {
-    let mut list = SignedList::default();
+    let mut list = SignedList::new();
     write_signed(&mut list, entries);
     if list.overflowed() {
         return Err(Error::SignedHeadersTooLong {
