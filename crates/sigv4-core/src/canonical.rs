@@ -284,14 +284,7 @@ fn add_auth_params<'a>(
         return Err(Error::AlreadySigned);
     }
     let mut add = |key: &'static str, value: &'a [u8], kind: Kind| {
-        query::push(
-            query,
-            Param {
-                key: key.as_bytes(),
-                value,
-                kind,
-            },
-        )
+        query::push(query, Param::new(key.as_bytes(), value, kind))
     };
     add("X-Amz-Algorithm", ALGORITHM.as_bytes(), Kind::Raw)?;
     add("X-Amz-Credential", b"", Kind::Credential)?;

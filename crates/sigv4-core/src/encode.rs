@@ -5,10 +5,23 @@ use crate::sink::Sink;
 
 const HEX_UPPER: &[u8; 16] = b"0123456789ABCDEF";
 
+/// `A-Z a-z 0-9 - . _ ~`, as a table: this runs for every byte of path and query.
+const UNRESERVED: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        #[allow(clippy::cast_possible_truncation, reason = "b < 256")]
+        let c = b as u8;
+        t[b] = c.is_ascii_alphanumeric() || matches!(c, b'-' | b'.' | b'_' | b'~');
+        b += 1;
+    }
+    t
+};
+
 /// `A-Z a-z 0-9 - . _ ~`.
 #[inline]
 pub(crate) const fn is_unreserved(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~')
+    UNRESERVED[b as usize]
 }
 
 #[inline]
@@ -22,6 +35,9 @@ fn put_escape(out: &mut impl Sink, b: u8) {
 
 /// Encodes `bytes`; `/` is left bare when `keep_slash`.
 pub(crate) fn put_encoded(out: &mut impl Sink, bytes: &[u8], keep_slash: bool) {
+    if Canonicalized::is_identity(bytes) {
+        return out.put(bytes);
+    }
     let mut start = 0;
     for (i, &b) in bytes.iter().enumerate() {
         if is_unreserved(b) || (keep_slash && b == b'/') {

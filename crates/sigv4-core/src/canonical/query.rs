@@ -34,25 +34,44 @@ pub(crate) struct Param<'a> {
     pub(crate) key: &'a [u8],
     pub(crate) value: &'a [u8],
     pub(crate) kind: Kind,
+    /// Whether the key, and the value, sign as they are (nothing to decode or encode), so
+    /// comparisons can compare the bytes.
+    plain: (bool, bool),
 }
 
-impl Param<'_> {
+impl<'a> Param<'a> {
+    pub(crate) fn new(key: &'a [u8], value: &'a [u8], kind: Kind) -> Self {
+        let plain = (
+            Canonicalized::is_identity(key),
+            Canonicalized::is_identity(value),
+        );
+        Self {
+            key,
+            value,
+            kind,
+            plain,
+        }
+    }
+
     fn decode(&self) -> bool {
         self.kind == Kind::Wire
     }
 
     fn cmp_canonical(&self, other: &Self) -> Ordering {
         let (da, db) = (self.decode(), other.decode());
-        cmp_component(self.key, da, other.key, db)
-            .then_with(|| cmp_component(self.value, da, other.value, db))
+        let key = if self.plain.0 && other.plain.0 {
+            self.key.cmp(other.key)
+        } else {
+            Canonicalized::new(self.key, da).cmp(Canonicalized::new(other.key, db))
+        };
+        key.then_with(|| {
+            if self.plain.1 && other.plain.1 {
+                self.value.cmp(other.value)
+            } else {
+                Canonicalized::new(self.value, da).cmp(Canonicalized::new(other.value, db))
+            }
+        })
     }
-}
-
-fn cmp_component(a: &[u8], da: bool, b: &[u8], db: bool) -> Ordering {
-    if Canonicalized::is_identity(a) && Canonicalized::is_identity(b) {
-        return a.cmp(b);
-    }
-    Canonicalized::new(a, da).cmp(Canonicalized::new(b, db))
 }
 
 pub(crate) type Params<'a> = heapless::Vec<Param<'a>, MAX_QUERY_PARAMETERS>;
@@ -67,11 +86,7 @@ pub(crate) fn parse<'a>(query: &'a str, out: &mut Params<'a>) -> Result<(), Erro
         let (key, value) = piece.split_once('=').unwrap_or((piece, ""));
         push(
             out,
-            Param {
-                key: key.as_bytes(),
-                value: value.as_bytes(),
-                kind: Kind::Wire,
-            },
+            Param::new(key.as_bytes(), value.as_bytes(), Kind::Wire),
         )?;
     }
     Ok(())
@@ -186,11 +201,7 @@ mod tests {
 
     #[test]
     fn matches_keys_decoded() {
-        let p = Param {
-            key: b"X-Amz-%53ignature",
-            value: b"",
-            kind: Kind::Wire,
-        };
+        let p = Param::new(b"X-Amz-%53ignature", b"", Kind::Wire);
         assert!(key_is(&p, "x-amz-signature"));
         assert!(!key_is(&p, "x-amz-signatur"));
     }
