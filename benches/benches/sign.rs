@@ -130,73 +130,60 @@ fn service(w: &Workload) -> (&'static str, &'static str) {
     }
 }
 
-fn ours(w: &Workload, key: &SigningKey, headers: &[Header<'_>]) -> [u8; 64] {
+/// Calls `f` with the workload's request view and signing parameters.
+fn with_request<T>(
+    w: &Workload,
+    key: &SigningKey,
+    headers: &[Header<'_>],
+    f: impl FnOnce(&Request<'_>, &SigningParams<'_>) -> T,
+) -> T {
     let payload = if w.presign {
         Payload::Unsigned
     } else {
         Payload::Bytes(&w.body)
     };
     let req = Request::from_url(w.method, w.url, headers, payload).unwrap();
+    let settings = if w.s3 {
+        Settings::s3()
+    } else {
+        Settings::service()
+    };
     let params = SigningParams {
         access_key_id: AK,
         session_token: w.token,
         key,
         time: time(),
-        settings: if w.s3 {
-            Settings::s3()
+        settings,
+    };
+    f(&req, &params)
+}
+
+fn ours(w: &Workload, key: &SigningKey, headers: &[Header<'_>]) -> [u8; 64] {
+    with_request(w, key, headers, |req, params| {
+        let mut out = [0u8; 64];
+        if w.presign {
+            out.copy_from_slice(presign(req, params, 3600).unwrap().signature().as_bytes());
         } else {
-            Settings::service()
-        },
-    };
-    let mut out = [0u8; 64];
-    let sig = if w.presign {
-        presign(&req, &params, 3600)
-            .unwrap()
-            .signature()
-            .as_bytes()
-            .try_into()
-            .unwrap()
-    } else {
-        sign(&req, &params)
-            .unwrap()
-            .signature()
-            .as_bytes()
-            .try_into()
-            .unwrap()
-    };
-    out.copy_from_slice(&sig as &[u8; 64]);
-    out
+            out.copy_from_slice(sign(req, params).unwrap().signature().as_bytes());
+        }
+        out
+    })
 }
 
 /// The texts the floor hashes: our canonical request and string to sign (the suite and
 /// botocore tests prove them right).
 fn texts(w: &Workload, key: &SigningKey, headers: &[Header<'_>]) -> (String, String) {
-    let payload = if w.presign {
-        Payload::Unsigned
-    } else {
-        Payload::Bytes(&w.body)
-    };
-    let req = Request::from_url(w.method, w.url, headers, payload).unwrap();
-    let params = SigningParams {
-        access_key_id: AK,
-        session_token: w.token,
-        key,
-        time: time(),
-        settings: if w.s3 {
-            Settings::s3()
-        } else {
-            Settings::service()
-        },
-    };
     let loc = if w.presign {
         Location::Query { expires_in: 3600 }
     } else {
         Location::Headers
     };
-    let (mut creq, mut sts) = (String::new(), String::new());
-    canonical_request(&req, &params, loc, &mut creq).unwrap();
-    string_to_sign(&req, &params, loc, &mut sts).unwrap();
-    (creq, sts)
+    with_request(w, key, headers, |req, params| {
+        let (mut creq, mut sts) = (String::new(), String::new());
+        canonical_request(req, params, loc, &mut creq).unwrap();
+        string_to_sign(req, params, loc, &mut sts).unwrap();
+        (creq, sts)
+    })
 }
 
 fn floor(creq: &[u8], sts: &[u8], key: &[u8; 32], body: Option<&[u8]>) -> [u8; 32] {
