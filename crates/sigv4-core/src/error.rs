@@ -67,7 +67,7 @@ pub enum Error {
     Method,
     /// The authority is empty or holds characters not allowed in `host[:port]`.
     Authority,
-    /// The path holds a control character, a space in S3 mode is fine but `?` or `#` is not.
+    /// The path does not start with `/`, or holds a control character, `?` or `#`.
     Path,
     /// The query holds a control character or `#`.
     Query,
@@ -123,7 +123,9 @@ impl fmt::Display for Error {
             }
             Self::Method => f.write_str("method is empty or not an HTTP token"),
             Self::Authority => f.write_str("authority is empty or not a valid host[:port]"),
-            Self::Path => f.write_str("path holds a control character, '?' or '#'"),
+            Self::Path => {
+                f.write_str("path does not start with '/' or holds a control character, '?' or '#'")
+            }
             Self::Query => f.write_str("query holds a control character or '#'"),
             Self::Url => f.write_str("url is not http(s)://authority[/path][?query]"),
             Self::Expires => f.write_str("x-amz-expires is not within 1..=604800 seconds"),
