@@ -13,7 +13,6 @@
     missing_docs,
     clippy::unwrap_used,
     clippy::expect_used,
-    clippy::std_instead_of_core,
     reason = "bench"
 )]
 

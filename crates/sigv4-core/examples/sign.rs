@@ -8,8 +8,6 @@
 //! `AWS_SESSION_TOKEN`, or the AWS documentation's example keys when unset; the time from
 //! `SIGV4_DATE` (`YYYYMMDDTHHMMSSZ`) or the clock. Nothing is sent.
 
-#![allow(clippy::std_instead_of_core, reason = "an example on std")]
-
 use sigv4_core::{
     canonical_request, presign, sign, string_to_sign, Header, Location, Payload, Request, Settings,
     SigningKey, SigningParams, Timestamp,

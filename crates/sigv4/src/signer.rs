@@ -1,0 +1,621 @@
+//! The thread-safe signer: credentials, a signing key per scope, and the date modes.
+
+use crate::cache::CachedProvider;
+use crate::clock::{timestamp, Clock, SystemClock};
+use crate::error::Error;
+use crate::provider::{ChainProvider, ProvideCredentials};
+use crate::Credentials;
+use sigv4_core::{
+    Location, PathMode, Request, SessionTokenMode, Settings, SigningKey, SigningParams, Timestamp,
+};
+use std::fmt;
+use std::sync::{Arc, PoisonError, RwLock};
+use std::time::Duration;
+use zeroize::Zeroizing;
+
+/// What the signer does when a request carries a date (`X-Amz-Date` or `Date`) that is not
+/// the signing key's date. The names are those of requests-aws4auth.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum DateMode {
+    /// The request's date picks the key; a new key is derived when the date moves.
+    #[default]
+    Regenerate,
+    /// The key is today's (by the signer's clock); a request of another date is an error
+    /// ([`Error::DateMismatch`]).
+    Strict,
+    /// The key is today's; requests are signed with it whatever their date, within the key's
+    /// seven days.
+    Passive,
+}
+
+/// Signing keys kept per credentials and date; old ones are dropped beyond this many.
+const KEYS_KEPT: usize = 4;
+
+/// Signs requests for one service and region. `Send + Sync`, cheap to clone (an `Arc`), one
+/// per process is fine: signing keys are derived once per day and reused by every thread.
+///
+/// ```
+/// use sigv4::{Credentials, Signer};
+/// use sigv4_core::{Header, Payload, Request};
+///
+/// let signer = Signer::builder("service", "us-east-1")
+///     .credentials(Credentials::new("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"))
+///     .build();
+/// // The request's own X-Amz-Date picks the time (the AWS suite's `get-vanilla`).
+/// let headers = [Header::new("Host", "example.amazonaws.com"), Header::new("X-Amz-Date", "20150830T123600Z")];
+/// let req = Request::from_url("GET", "https://example.amazonaws.com/", &headers, Payload::Bytes(b""))?;
+/// let signed = signer.sign(&req)?;
+/// assert_eq!(signed.signature(), "5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone)]
+pub struct Signer {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    service: String,
+    region: String,
+    source: Source,
+    path_mode: PathMode,
+    session_token: SessionTokenMode,
+    content_sha256_header: bool,
+    unsigned_headers: Vec<String>,
+    date_mode: DateMode,
+    replace_invalid_date: bool,
+    clock: Arc<dyn Clock>,
+    keys: RwLock<Vec<(Arc<Credentials>, Arc<SigningKey>)>>,
+}
+
+enum Source {
+    Provider(CachedProvider<Box<dyn ProvideCredentials>>),
+    Key {
+        key: Arc<SigningKey>,
+        access_key_id: String,
+        session_token: Option<Zeroizing<String>>,
+    },
+}
+
+/// Builds a [`Signer`].
+pub struct SignerBuilder {
+    service: String,
+    region: String,
+    provider: Option<Box<dyn ProvideCredentials>>,
+    key: Option<(SigningKey, String, Option<String>)>,
+    settings: Settings<'static>,
+    unsigned_headers: Vec<String>,
+    date_mode: DateMode,
+    replace_invalid_date: bool,
+    clock: Arc<dyn Clock>,
+    margin: Duration,
+}
+
+impl Signer {
+    /// A builder for `service` in `region`. S3 rules apply when the service is `s3`.
+    pub fn builder(service: impl Into<String>, region: impl Into<String>) -> SignerBuilder {
+        let service = service.into();
+        let settings = if service == "s3" {
+            Settings::s3()
+        } else {
+            Settings::service()
+        };
+        SignerBuilder {
+            service,
+            region: region.into(),
+            provider: None,
+            key: None,
+            settings,
+            unsigned_headers: Vec::new(),
+            date_mode: DateMode::default(),
+            replace_invalid_date: false,
+            clock: Arc::new(SystemClock),
+            margin: crate::cache::DEFAULT_REFRESH_MARGIN,
+        }
+    }
+
+    /// The service signed for.
+    pub fn service(&self) -> &str {
+        &self.inner.service
+    }
+
+    /// The region signed for.
+    pub fn region(&self) -> &str {
+        &self.inner.region
+    }
+
+    /// Signs `req` in headers (blocking on the credentials provider if it must refresh).
+    ///
+    /// # Errors
+    /// [`Error::Credentials`] without usable credentials; [`Error::InvalidDate`],
+    /// [`Error::DateMismatch`] and [`Error::NoSecretKey`] as the date mode says;
+    /// [`Error::Core`] for a request the core refuses.
+    pub fn sign(&self, req: &Request<'_>) -> Result<SignedHeaders, Error> {
+        let creds = self.credentials()?;
+        self.sign_with(creds.as_ref(), req)
+    }
+
+    /// [`Signer::sign`] for async callers.
+    ///
+    /// # Errors
+    /// As [`Signer::sign`].
+    pub async fn sign_async(&self, req: &Request<'_>) -> Result<SignedHeaders, Error> {
+        let creds = self.credentials_async().await?;
+        self.sign_with(creds.as_ref(), req)
+    }
+
+    /// Presigns `req` for `expires_in` (1 second to 7 days): the authentication query
+    /// parameters to append to the request's query.
+    ///
+    /// # Errors
+    /// As [`Signer::sign`]; [`sigv4_core::Error::Expires`] for an expiry out of range.
+    pub fn presign(&self, req: &Request<'_>, expires_in: Duration) -> Result<Presigned, Error> {
+        let creds = self.credentials()?;
+        self.presign_with(creds.as_ref(), req, expires_in)
+    }
+
+    /// [`Signer::presign`] for async callers.
+    ///
+    /// # Errors
+    /// As [`Signer::presign`].
+    pub async fn presign_async(
+        &self,
+        req: &Request<'_>,
+        expires_in: Duration,
+    ) -> Result<Presigned, Error> {
+        let creds = self.credentials_async().await?;
+        self.presign_with(creds.as_ref(), req, expires_in)
+    }
+
+    fn credentials(&self) -> Result<Option<Arc<Credentials>>, Error> {
+        match &self.inner.source {
+            Source::Provider(p) => Ok(Some(p.credentials()?)),
+            Source::Key { .. } => Ok(None),
+        }
+    }
+
+    async fn credentials_async(&self) -> Result<Option<Arc<Credentials>>, Error> {
+        match &self.inner.source {
+            Source::Provider(p) => Ok(Some(p.credentials_async().await?)),
+            Source::Key { .. } => Ok(None),
+        }
+    }
+
+    fn now(&self) -> Result<Timestamp, Error> {
+        timestamp(self.inner.clock.now()).ok_or(Error::Clock)
+    }
+
+    /// The request's time: its `X-Amz-Date`, else its `Date`, else the clock.
+    fn request_time(&self, req: &Request<'_>) -> Result<Timestamp, Error> {
+        for header in ["x-amz-date", "date"] {
+            let Some(h) = req
+                .headers
+                .iter()
+                .find(|h| h.name.eq_ignore_ascii_case(header))
+            else {
+                continue;
+            };
+            let text = String::from_utf8_lossy(h.value);
+            return match Timestamp::parse(&text) {
+                Ok(t) => Ok(t),
+                Err(_) if self.inner.replace_invalid_date => self.now(),
+                Err(_) => Err(Error::InvalidDate {
+                    header,
+                    value: text.into_owned(),
+                }),
+            };
+        }
+        self.now()
+    }
+
+    /// The key to sign a request of `time` with, as the date mode says.
+    fn key_for(
+        &self,
+        creds: Option<&Arc<Credentials>>,
+        time: Timestamp,
+    ) -> Result<Arc<SigningKey>, Error> {
+        let mode = self.inner.date_mode;
+        let key_time = match mode {
+            DateMode::Regenerate => time,
+            DateMode::Strict | DateMode::Passive => self.now()?,
+        };
+        let key = match (&self.inner.source, creds) {
+            (Source::Key { key, .. }, _) => key.clone(),
+            (Source::Provider(_), Some(creds)) => self.cached_key(creds, key_time)?,
+            (Source::Provider(_), None) => unreachable_credentials()?,
+        };
+        let request = time.date_stamp().to_string();
+        let key_date = key.scope().date();
+        if request != key_date {
+            match (mode, &self.inner.source) {
+                (DateMode::Strict, _) => {
+                    return Err(Error::DateMismatch {
+                        request,
+                        key: key_date.into(),
+                    })
+                }
+                (DateMode::Regenerate, Source::Key { .. }) => {
+                    return Err(Error::NoSecretKey {
+                        request,
+                        key: key_date.into(),
+                    })
+                }
+                _ => {}
+            }
+        }
+        Ok(key)
+    }
+
+    /// The key of `creds` for the date of `time`, derived once and then shared.
+    fn cached_key(
+        &self,
+        creds: &Arc<Credentials>,
+        time: Timestamp,
+    ) -> Result<Arc<SigningKey>, Error> {
+        let date = time.date_stamp();
+        let matches = |(c, k): &&(Arc<Credentials>, Arc<SigningKey>)| {
+            Arc::ptr_eq(c, creds) && k.scope().date() == date.as_str()
+        };
+        {
+            let keys = self
+                .inner
+                .keys
+                .read()
+                .unwrap_or_else(PoisonError::into_inner);
+            if let Some((_, key)) = keys.iter().find(matches) {
+                return Ok(key.clone());
+            }
+        }
+        let key = Arc::new(SigningKey::derive(
+            creds.secret_access_key(),
+            time,
+            &self.inner.region,
+            &self.inner.service,
+        )?);
+        let mut keys = self
+            .inner
+            .keys
+            .write()
+            .unwrap_or_else(PoisonError::into_inner);
+        if let Some((_, existing)) = keys.iter().find(matches) {
+            return Ok(existing.clone());
+        }
+        if keys.len() >= KEYS_KEPT {
+            keys.remove(0);
+        }
+        keys.push((creds.clone(), key.clone()));
+        Ok(key)
+    }
+
+    /// Calls `f` with the core's parameters for `req`.
+    fn with_params<T>(
+        &self,
+        creds: Option<&Arc<Credentials>>,
+        req: &Request<'_>,
+        f: impl FnOnce(&SigningParams<'_>) -> Result<T, Error>,
+    ) -> Result<T, Error> {
+        let time = self.request_time(req)?;
+        let key = self.key_for(creds, time)?;
+        let (access_key_id, session_token) = match (&self.inner.source, creds) {
+            (
+                Source::Key {
+                    access_key_id,
+                    session_token,
+                    ..
+                },
+                _,
+            ) => (
+                access_key_id.as_str(),
+                session_token.as_deref().map(String::as_str),
+            ),
+            (Source::Provider(_), Some(c)) => (c.access_key_id(), c.session_token()),
+            (Source::Provider(_), None) => unreachable_credentials()?,
+        };
+        let unsigned: Vec<&str> = self
+            .inner
+            .unsigned_headers
+            .iter()
+            .map(String::as_str)
+            .collect();
+        let params = SigningParams {
+            access_key_id,
+            session_token,
+            key: &key,
+            time,
+            settings: Settings {
+                path_mode: self.inner.path_mode,
+                session_token: self.inner.session_token,
+                content_sha256_header: self.inner.content_sha256_header,
+                unsigned_headers: &unsigned,
+            },
+        };
+        f(&params)
+    }
+
+    fn sign_with(
+        &self,
+        creds: Option<&Arc<Credentials>>,
+        req: &Request<'_>,
+    ) -> Result<SignedHeaders, Error> {
+        self.with_params(creds, req, |params| {
+            let signed = sigv4_core::sign(req, params)?;
+            log_signing(req, params, Location::Headers);
+            Ok(SignedHeaders {
+                headers: signed
+                    .headers()
+                    .map(|(n, v)| (n, Zeroizing::new(v.to_string())))
+                    .collect(),
+                signature: signed.signature().to_string(),
+            })
+        })
+    }
+
+    fn presign_with(
+        &self,
+        creds: Option<&Arc<Credentials>>,
+        req: &Request<'_>,
+        expires_in: Duration,
+    ) -> Result<Presigned, Error> {
+        let secs = u32::try_from(expires_in.as_secs()).unwrap_or(u32::MAX);
+        self.with_params(creds, req, |params| {
+            let query = sigv4_core::presign(req, params, secs)?;
+            log_signing(req, params, Location::Query { expires_in: secs });
+            Ok(Presigned {
+                query: Zeroizing::new(query.to_string()),
+                url: Zeroizing::new(query.url(req).to_string()),
+                signature: query.signature().to_string(),
+            })
+        })
+    }
+}
+
+fn unreachable_credentials<T>() -> Result<T, Error> {
+    Err(Error::Credentials(crate::CredentialsError::NotFound {
+        source: "signer".into(),
+        reason: "no credentials provider".into(),
+    }))
+}
+
+/// Logs the canonical request and string to sign at debug level, the session token
+/// redacted (the secret never appears in them; the signature is not logged).
+fn log_signing(req: &Request<'_>, params: &SigningParams<'_>, location: Location) {
+    if !tracing::enabled!(tracing::Level::DEBUG) {
+        return;
+    }
+    let mut creq = String::new();
+    let mut sts = String::new();
+    if sigv4_core::canonical_request(req, params, location, &mut creq).is_err()
+        || sigv4_core::string_to_sign(req, params, location, &mut sts).is_err()
+    {
+        return;
+    }
+    if let Some(token) = params.session_token {
+        creq = creq.replace(token, "<redacted>");
+        let mut encoded = String::new();
+        for b in token.bytes() {
+            if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+                encoded.push(char::from(b));
+            } else {
+                encoded.push_str(&format!("%{b:02X}"));
+            }
+        }
+        creq = creq.replace(&encoded, "<redacted>");
+    }
+    tracing::debug!(
+        canonical_request = %creq,
+        string_to_sign = %sts,
+        "sigv4: signing {} {}",
+        req.method,
+        req.path
+    );
+}
+
+impl fmt::Debug for Signer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Signer")
+            .field("service", &self.inner.service)
+            .field("region", &self.inner.region)
+            .field("date_mode", &self.inner.date_mode)
+            .finish_non_exhaustive()
+    }
+}
+
+impl SignerBuilder {
+    /// Takes credentials from `provider` (cached, refreshed before expiry). Default: the
+    /// environment, then the shared config and credentials files.
+    #[must_use]
+    pub fn credentials(mut self, provider: impl ProvideCredentials + 'static) -> Self {
+        self.provider = Some(Box::new(provider));
+        self
+    }
+
+    /// Signs with a key derived elsewhere, without the secret. Requests must fall on the
+    /// key's date (or, in [`DateMode::Passive`], within its seven days).
+    #[must_use]
+    pub fn signing_key(
+        mut self,
+        key: SigningKey,
+        access_key_id: impl Into<String>,
+        session_token: Option<String>,
+    ) -> Self {
+        self.key = Some((key, access_key_id.into(), session_token));
+        self
+    }
+
+    /// How request dates pick the key.
+    #[must_use]
+    pub fn date_mode(mut self, mode: DateMode) -> Self {
+        self.date_mode = mode;
+        self
+    }
+
+    /// An unparseable `X-Amz-Date` or `Date` is replaced by the current time instead of being
+    /// an error (requests-aws4auth's `raise_invalid_date=False`).
+    #[must_use]
+    pub fn replace_invalid_date(mut self, replace: bool) -> Self {
+        self.replace_invalid_date = replace;
+        self
+    }
+
+    /// Path rules (default: S3 rules for `s3`, service rules otherwise).
+    #[must_use]
+    pub fn path_mode(mut self, mode: PathMode) -> Self {
+        self.settings.path_mode = mode;
+        self
+    }
+
+    /// Session token placement.
+    #[must_use]
+    pub fn session_token_mode(mut self, mode: SessionTokenMode) -> Self {
+        self.settings.session_token = mode;
+        self
+    }
+
+    /// Adds and signs `x-amz-content-sha256` (default: for `s3` only).
+    #[must_use]
+    pub fn content_sha256_header(mut self, add: bool) -> Self {
+        self.settings.content_sha256_header = add;
+        self
+    }
+
+    /// Never signs this header (besides the defaults).
+    #[must_use]
+    pub fn unsigned_header(mut self, name: impl Into<String>) -> Self {
+        self.unsigned_headers.push(name.into());
+        self
+    }
+
+    /// Reads the time from `clock`.
+    #[must_use]
+    pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.clock = clock;
+        self
+    }
+
+    /// Refreshes credentials this long before they expire (default 5 minutes).
+    #[must_use]
+    pub fn refresh_margin(mut self, margin: Duration) -> Self {
+        self.margin = margin;
+        self
+    }
+
+    /// The signer.
+    pub fn build(self) -> Signer {
+        let source = match (self.key, self.provider) {
+            (Some((key, access_key_id, token)), _) => Source::Key {
+                key: Arc::new(key),
+                access_key_id,
+                session_token: token.map(Zeroizing::new),
+            },
+            (None, provider) => {
+                let provider = provider.unwrap_or_else(|| Box::new(ChainProvider::default_chain()));
+                Source::Provider(
+                    CachedProvider::new(provider)
+                        .with_clock(self.clock.clone())
+                        .with_margin(self.margin),
+                )
+            }
+        };
+        Signer {
+            inner: Arc::new(Inner {
+                service: self.service,
+                region: self.region,
+                source,
+                path_mode: self.settings.path_mode,
+                session_token: self.settings.session_token,
+                content_sha256_header: self.settings.content_sha256_header,
+                unsigned_headers: self.unsigned_headers,
+                date_mode: self.date_mode,
+                replace_invalid_date: self.replace_invalid_date,
+                clock: self.clock,
+                keys: RwLock::new(Vec::new()),
+            }),
+        }
+    }
+}
+
+impl fmt::Debug for SignerBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SignerBuilder")
+            .field("service", &self.service)
+            .field("region", &self.region)
+            .field("date_mode", &self.date_mode)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The headers a signature adds, owned: set each on the request, replacing any of the same
+/// name.
+#[derive(Clone)]
+pub struct SignedHeaders {
+    headers: Vec<(&'static str, Zeroizing<String>)>,
+    signature: String,
+}
+
+impl SignedHeaders {
+    /// `(lower-case name, value)` pairs: `authorization`, `x-amz-date`, and
+    /// `x-amz-content-sha256` and `x-amz-security-token` when they apply.
+    pub fn iter(&self) -> impl Iterator<Item = (&'static str, &str)> {
+        self.headers.iter().map(|(n, v)| (*n, v.as_str()))
+    }
+
+    /// One header's value.
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v)
+    }
+
+    /// The signature's 64 hex digits.
+    pub fn signature(&self) -> &str {
+        &self.signature
+    }
+}
+
+impl fmt::Debug for SignedHeaders {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut m = f.debug_map();
+        for (n, v) in self.iter() {
+            if n == "x-amz-security-token" {
+                m.entry(&n, &"<redacted>");
+            } else {
+                m.entry(&n, &v);
+            }
+        }
+        m.finish()
+    }
+}
+
+/// A presigned request: the query parameters to append and the whole URL.
+#[derive(Clone)]
+pub struct Presigned {
+    query: Zeroizing<String>,
+    url: Zeroizing<String>,
+    signature: String,
+}
+
+impl Presigned {
+    /// `X-Amz-Algorithm=...&...&X-Amz-Signature=...`, to append to the request's query.
+    pub fn query(&self) -> &str {
+        &self.query
+    }
+
+    /// The presigned URL.
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    /// The signature's 64 hex digits.
+    pub fn signature(&self) -> &str {
+        &self.signature
+    }
+}
+
+impl fmt::Debug for Presigned {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // A presigned URL is a bearer credential: show only where it goes.
+        let until = self.url.find('?').unwrap_or(self.url.len());
+        f.debug_struct("Presigned")
+            .field("url", &format_args!("{}?<redacted>", &self.url[..until]))
+            .finish()
+    }
+}
