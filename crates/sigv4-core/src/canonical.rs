@@ -237,7 +237,7 @@ fn collect_headers<'a>(
     let sign_token = in_headers && p.settings.session_token == SessionTokenMode::Signed;
     let mut has_host = false;
     for h in req.headers {
-        headers::validate(h.name, h.value)?;
+        let entry = Entry::checked(h.name, h.value)?;
         let name = h.name;
         let replaced = name.eq_ignore_ascii_case("x-amz-date")
             || (add_sha && name.eq_ignore_ascii_case("x-amz-content-sha256"))
@@ -246,7 +246,7 @@ fn collect_headers<'a>(
             continue;
         }
         has_host |= name.eq_ignore_ascii_case("host");
-        headers::push(out, Entry::new(name, h.value))?;
+        headers::push(out, entry)?;
     }
     let mut add = |name: &'a str, value: &'a [u8]| headers::push(out, Entry::new(name, value));
     if !has_host {

@@ -2,6 +2,7 @@
 
 use crate::date::Timestamp;
 use crate::error::Error;
+use crate::hmac_key::KeyedHmac;
 use core::fmt;
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
@@ -14,7 +15,7 @@ pub const MAX_SCOPE_PART_LEN: usize = 63;
 /// Days after its date for which a key still signs (the key's date plus 6 more days).
 pub const KEY_VALIDITY_DAYS: i64 = 7;
 
-pub(crate) type HmacSha256 = Hmac<Sha256>;
+type HmacSha256 = Hmac<Sha256>;
 
 /// Longest credential scope text: date, two names of [`MAX_SCOPE_PART_LEN`], the suffix.
 const SCOPE_CAP: usize = 8 + 1 + MAX_SCOPE_PART_LEN + 1 + MAX_SCOPE_PART_LEN + 13;
@@ -142,6 +143,7 @@ fn check_part(s: &str) -> Option<()> {
 #[derive(Clone, PartialEq, Eq)]
 pub struct SigningKey {
     key: [u8; 32],
+    hmac: KeyedHmac,
     scope: Scope,
 }
 
@@ -176,13 +178,14 @@ impl SigningKey {
         }
         let key = hmac(&k, b"aws4_request");
         k.zeroize();
-        Ok(Self { key, scope })
+        Ok(Self::from_bytes(key, scope))
     }
 
     /// Rebuilds a key handed out by [`SigningKey::as_bytes`] with its scope, without the
     /// secret.
     pub fn from_bytes(key: [u8; 32], scope: Scope) -> Self {
-        Self { key, scope }
+        let hmac = KeyedHmac::new(&key);
+        Self { key, hmac, scope }
     }
 
     /// The 32 key bytes, to hand to code that signs without the secret. Treat them as a
@@ -197,8 +200,9 @@ impl SigningKey {
     }
 
     /// `HMAC-SHA256(key, data)`.
-    pub(crate) fn mac(&self) -> HmacSha256 {
-        new_mac(&self.key)
+    /// `HMAC-SHA256(key, msg)`, from the key's precomputed pad states.
+    pub(crate) fn mac(&self, msg: &[u8]) -> [u8; 32] {
+        self.hmac.mac(msg)
     }
 }
 

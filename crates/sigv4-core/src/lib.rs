@@ -11,6 +11,7 @@ mod canonical;
 mod date;
 mod encode;
 mod error;
+mod hmac_key;
 mod key;
 mod presign;
 mod request;

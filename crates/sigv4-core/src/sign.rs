@@ -9,7 +9,6 @@ use crate::settings::Settings;
 use crate::sink::{hex32, Buf, HashSink, Sink, TextSink};
 use crate::string_to_sign as sts;
 use core::fmt;
-use hmac::Mac;
 
 /// Longest access key id accepted.
 pub const MAX_ACCESS_KEY_ID_LEN: usize = 128;
@@ -172,9 +171,7 @@ pub(crate) fn compute_signature(
     let hashed = hex32(&hash.finish());
     let mut text = Buf::<STRING_TO_SIGN_CAP>::new();
     sts::write(&mut text, &fixed.amz_date, params.key.scope(), &hashed);
-    let mut mac = params.key.mac();
-    mac.update(text.as_bytes());
-    hex32(&mac.finalize().into_bytes().into())
+    hex32(&params.key.mac(text.as_bytes()))
 }
 
 /// The longest string to sign: algorithm, date, the longest scope, the hash, newlines.
