@@ -215,8 +215,11 @@ impl Sink for SliceSink<'_> {
 
 /// Lowercase hex of 32 bytes.
 pub(crate) fn hex32(bytes: &[u8; 32]) -> [u8; 64] {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
     let mut out = [0u8; 64];
-    // 64 bytes of output for 32 of input: the only error is a size mismatch.
-    let _ = hex::encode_to_slice(bytes, &mut out);
+    for (pair, &b) in out.chunks_exact_mut(2).zip(bytes) {
+        pair[0] = DIGITS[usize::from(b >> 4)];
+        pair[1] = DIGITS[usize::from(b & 15)];
+    }
     out
 }
