@@ -209,6 +209,33 @@ pub fn suite_request(case: &str) -> OwnedRequest {
     req
 }
 
+/// How many botocore cases the differential tests want.
+pub const MIN_BOTOCORE_CASES: usize = 2000;
+
+/// The botocore cases file: `SIGV4_BOTOCORE_CASES` if set, else generated into `dir` (as
+/// `botocore_cases_{name}.jsonl`) by `botocore/gen_cases.py` with the Python named by
+/// `SIGV4_PYTHON` (default `python3`), which must have botocore and not awscrt.
+pub fn botocore_cases(dir: &str, name: &str) -> PathBuf {
+    if let Some(path) = std::env::var_os("SIGV4_BOTOCORE_CASES") {
+        return path.into();
+    }
+    let out = Path::new(dir).join(format!("botocore_cases_{name}.jsonl"));
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("botocore/gen_cases.py");
+    let python = std::env::var("SIGV4_PYTHON").unwrap_or_else(|_| "python3".into());
+    let status = std::process::Command::new(&python)
+        .arg(&script)
+        .args(["--count", &MIN_BOTOCORE_CASES.to_string(), "--out"])
+        .arg(&out)
+        .status()
+        .unwrap_or_else(|e| panic!("cannot run {python}: {e}"));
+    assert!(
+        status.success(),
+        "{python} {} failed: install botocore (pip install botocore), or run `bash scripts/test`",
+        script.display()
+    );
+    out
+}
+
 /// The workspace README's examples, run as doctests.
 #[doc = include_str!("../../README.md")]
 #[cfg(doctest)]

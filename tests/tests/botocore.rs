@@ -13,31 +13,8 @@ use sigv4_core::{
     canonical_request, presign, sign, string_to_sign, Header, Location, Payload, Request, Settings,
     SigningKey, SigningParams, Timestamp,
 };
-use std::path::PathBuf;
-use std::process::Command;
 
-const MIN_CASES: usize = 2000;
-
-fn cases_file() -> PathBuf {
-    if let Some(path) = std::env::var_os("SIGV4_BOTOCORE_CASES") {
-        return path.into();
-    }
-    let out = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("botocore_cases.jsonl");
-    let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("botocore/gen_cases.py");
-    let python = std::env::var("SIGV4_PYTHON").unwrap_or_else(|_| "python3".into());
-    let status = Command::new(&python)
-        .arg(&script)
-        .args(["--count", &MIN_CASES.to_string(), "--out"])
-        .arg(&out)
-        .status()
-        .unwrap_or_else(|e| panic!("cannot run {python}: {e}"));
-    assert!(
-        status.success(),
-        "{python} {} failed: install botocore (pip install botocore), or run `bash scripts/test`",
-        script.display()
-    );
-    out
-}
+use sigv4_tests::MIN_BOTOCORE_CASES as MIN_CASES;
 
 /// Signs one case with sigv4-core and returns what differs from botocore.
 fn check(case: &Value) -> Vec<String> {
@@ -138,7 +115,7 @@ fn check(case: &Value) -> Vec<String> {
 
 #[test]
 fn every_botocore_case_signs_byte_equal() {
-    let path = cases_file();
+    let path = sigv4_tests::botocore_cases(env!("CARGO_TARGET_TMPDIR"), "sign");
     let text = std::fs::read_to_string(&path).unwrap();
     let cases: Vec<Value> = text
         .lines()

@@ -1,10 +1,14 @@
-//! Zero heap allocations while signing: a counting global allocator watches this thread
-//! while every AWS suite case is signed in headers and presigned, the canonical request and
-//! string to sign rendered into fixed-capacity text, and a presigned query written out.
+//! Zero heap allocations while signing and verifying: a counting global allocator watches
+//! this thread while every AWS suite case is signed in headers and presigned, the canonical
+//! request and string to sign rendered into fixed-capacity text, a presigned query written
+//! out, and every suite case's signed request verified.
 #![allow(unsafe_code, reason = "a global allocator is an unsafe trait")]
 #![allow(clippy::unwrap_used, reason = "tests")]
 
-use sigv4_core::{canonical_request, presign, sign, string_to_sign, Location, Payload};
+use sigv4_core::{
+    canonical_request, presign, sign, string_to_sign, verify, Location, Payload, SigningKey,
+    VerifyPolicy,
+};
 use sigv4_tests::{suite_case_names, suite_request, SuiteContext};
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
@@ -88,4 +92,36 @@ fn signing_every_suite_case_allocates_nothing() {
     });
     assert_eq!(signatures, cases.len());
     assert_eq!(count, 0, "heap allocations while signing");
+}
+
+#[test]
+fn verifying_every_suite_case_allocates_nothing() {
+    let cases: Vec<_> = suite_case_names()
+        .into_iter()
+        .map(|name| {
+            let ctx = SuiteContext::load(&name);
+            let text = sigv4_tests::suite_file(&name, "header-signed-request.txt");
+            let mut owned = sigv4_tests::OwnedRequest::parse_http(&text);
+            if name == "get-space-normalized" {
+                owned.path = "/example space/".into();
+            }
+            (ctx, owned)
+        })
+        .collect();
+    let views: Vec<_> = cases.iter().map(|(_, r)| r.header_views()).collect();
+    let mut verified = 0;
+    let count = allocations(|| {
+        for ((ctx, owned), headers) in cases.iter().zip(&views) {
+            let req = owned.view(headers, Payload::Bytes(&owned.body));
+            let mut policy = VerifyPolicy::new(&ctx.region, &ctx.service, ctx.time);
+            policy.path_mode = ctx.settings().path_mode;
+            policy.allow_unsigned_security_token = ctx.omit_session_token;
+            let ok = verify(&req, &policy, |_, scope| {
+                SigningKey::derive(&ctx.secret, ctx.time, scope.region(), scope.service()).ok()
+            });
+            verified += usize::from(ok.is_ok());
+        }
+    });
+    assert_eq!(verified, cases.len());
+    assert_eq!(count, 0, "heap allocations while verifying");
 }

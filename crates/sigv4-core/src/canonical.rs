@@ -36,18 +36,18 @@ pub enum Location {
     },
 }
 
-/// The payload line: 64 hex digits or a marker.
+/// The payload line: 64 hex digits or a marker, as text.
 #[derive(Clone, Copy)]
 pub(crate) struct PayloadHash {
-    hex: [u8; 64],
-    marker: Option<&'static str>,
+    text: [u8; 64],
+    len: u8,
 }
 
 impl PayloadHash {
     /// The hash of the empty body, the payload of most requests, known in advance.
     const EMPTY: Self = Self {
-        hex: *b"e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
-        marker: None,
+        text: *b"e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+        len: 64,
     };
 
     pub(crate) fn of(payload: &Payload<'_>) -> Self {
@@ -55,21 +55,28 @@ impl PayloadHash {
             Payload::Bytes([]) => return Self::EMPTY,
             Payload::Bytes(b) => sha2::Sha256::digest(b).into(),
             Payload::Sha256(d) => *d,
-            other => {
-                return Self {
-                    hex: [0; 64],
-                    marker: other.marker(),
-                }
-            }
+            other => return Self::verbatim(other.marker().unwrap_or_default().as_bytes()),
         };
         Self {
-            hex: hex32(&digest),
-            marker: None,
+            text: hex32(&digest),
+            len: 64,
+        }
+    }
+
+    /// A payload line taken as given (an `x-amz-content-sha256` value being verified);
+    /// longer than 64 bytes is cut, which no valid value is.
+    pub(crate) fn verbatim(line: &[u8]) -> Self {
+        let mut text = [0u8; 64];
+        let n = line.len().min(64);
+        text[..n].copy_from_slice(&line[..n]);
+        Self {
+            text,
+            len: u8::try_from(n).unwrap_or(64),
         }
     }
 
     pub(crate) fn as_bytes(&self) -> &[u8] {
-        self.marker.map_or(&self.hex[..], str::as_bytes)
+        &self.text[..usize::from(self.len)]
     }
 
     pub(crate) fn as_str(&self) -> &str {
@@ -168,6 +175,58 @@ impl<'s, 'a> Canonical<'s, 'a> {
         if let Location::Query { .. } = loc {
             add_auth_params(&mut scratch.query, params, fixed)?;
         }
+        query::sort(&mut scratch.query);
+        Ok(Self {
+            req,
+            params,
+            scratch,
+            payload: fixed.payload.as_bytes(),
+        })
+    }
+
+    /// The canonical request of a request as received, for verification: exactly the
+    /// headers `signed` names (`;`-separated, sorted), the query as sent less
+    /// `X-Amz-Signature` (and less `X-Amz-Security-Token` when the settings say the token is
+    /// appended after signing), and the payload line `fixed` holds.
+    pub(crate) fn received(
+        req: &'a Request<'a>,
+        params: &'a SigningParams<'a>,
+        signed: &'a str,
+        fixed: &'a Fixed,
+        scratch: &'s mut Scratch<'a>,
+    ) -> Result<Self, Error> {
+        if !headers::is_token(req.method) {
+            return Err(Error::Method);
+        }
+        path::validate(req.path)?;
+        for name in signed.split(';') {
+            let before = scratch.headers.len();
+            for h in req
+                .headers
+                .iter()
+                .filter(|h| h.name.eq_ignore_ascii_case(name))
+            {
+                headers::push(&mut scratch.headers, Entry::checked(h.name, h.value)?)?;
+            }
+            if scratch.headers.len() == before {
+                if name != "host" {
+                    return Err(Error::MissingSignedHeader);
+                }
+                headers::push(
+                    &mut scratch.headers,
+                    Entry::new("host", req.host().as_bytes()),
+                )?;
+            }
+        }
+        headers::sort(&mut scratch.headers);
+        query::parse(req.query, &mut scratch.query)?;
+        let token_unsigned =
+            params.settings.session_token == SessionTokenMode::AppendedAfterSigning;
+        scratch.query.retain(|p| {
+            let dropped = query::key_is(p, "X-Amz-Signature")
+                || (token_unsigned && query::key_is(p, "X-Amz-Security-Token"));
+            !dropped
+        });
         query::sort(&mut scratch.query);
         Ok(Self {
             req,

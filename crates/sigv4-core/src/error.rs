@@ -102,6 +102,32 @@ pub enum Error {
     AlreadySigned,
     /// The text sink returned an error while rendering the canonical request.
     Fmt,
+    /// Verification: the request has no `Authorization` header and no `X-Amz-Signature`.
+    MissingAuthentication,
+    /// Verification: the `Authorization` header or the presigned query parameters do not
+    /// follow the SigV4 grammar.
+    MalformedAuthorization,
+    /// Verification: no key is known for the access key id.
+    UnknownAccessKey,
+    /// Verification: the credential scope is not the server's region and service, its date
+    /// is not the request's, or the key found is for another scope.
+    ScopeMismatch,
+    /// Verification: the request has no `X-Amz-Date` (or `Date`) to sign by.
+    MissingDate,
+    /// Verification: the request time is further from the server's clock than allowed.
+    RequestTimeTooSkewed,
+    /// Verification: the presigned URL has expired, or is dated in the future.
+    RequestExpired,
+    /// Verification: `host` is not signed, or an `x-amz-*` header is present but not signed.
+    UnsignedHeader,
+    /// Verification: a header named in `SignedHeaders` is not in the request.
+    MissingSignedHeader,
+    /// Verification: `x-amz-content-sha256` is not the SHA-256 of the body received.
+    PayloadHashMismatch,
+    /// Verification: the payload is `UNSIGNED-PAYLOAD` where the server requires it signed.
+    UnsignedPayload,
+    /// Verification: the signature is not the one the request and key give.
+    SignatureMismatch,
 }
 
 impl fmt::Display for Error {
@@ -150,6 +176,31 @@ impl fmt::Display for Error {
                 f.write_str("query already holds X-Amz-Signature or another X-Amz auth parameter")
             }
             Self::Fmt => f.write_str("text sink returned an error"),
+            Self::MissingAuthentication => {
+                f.write_str("request has no authorization header and no x-amz-signature")
+            }
+            Self::MalformedAuthorization => f.write_str(
+                "authorization is not AWS4-HMAC-SHA256 Credential=AK/date/region/service/aws4_request, \
+                 SignedHeaders=..., Signature=<64 hex>",
+            ),
+            Self::UnknownAccessKey => f.write_str("access key id is not known"),
+            Self::ScopeMismatch => {
+                f.write_str("credential scope is not this server's region, service or the request's date")
+            }
+            Self::MissingDate => f.write_str("request has no x-amz-date or date header"),
+            Self::RequestTimeTooSkewed => {
+                f.write_str("request time is too far from the server's time")
+            }
+            Self::RequestExpired => f.write_str("presigned request has expired or is not yet valid"),
+            Self::UnsignedHeader => {
+                f.write_str("host, or an x-amz-* header present in the request, is not signed")
+            }
+            Self::MissingSignedHeader => f.write_str("a signed header is missing from the request"),
+            Self::PayloadHashMismatch => {
+                f.write_str("x-amz-content-sha256 is not the sha-256 of the body")
+            }
+            Self::UnsignedPayload => f.write_str("unsigned payload is not accepted here"),
+            Self::SignatureMismatch => f.write_str("signature does not match"),
         }
     }
 }

@@ -19,6 +19,7 @@ mod settings;
 mod sign;
 mod sink;
 mod string_to_sign;
+mod verify;
 
 pub use canonical::headers::{MAX_HEADERS, MAX_SIGNED_HEADERS_LEN};
 pub use canonical::query::MAX_QUERY_PARAMETERS;
@@ -32,4 +33,8 @@ pub use settings::{PathMode, SessionTokenMode, Settings, DEFAULT_UNSIGNED_HEADER
 pub use sign::{
     canonical_request, sign, string_to_sign, HeaderSignature, SigningParams, AUTHORIZATION_CAP,
     MAX_ACCESS_KEY_ID_LEN,
+};
+pub use verify::{
+    verify, verify_explained, Authorization, Verified, VerifiedPayload, VerifyPolicy,
+    DEFAULT_MAX_SKEW_SECS,
 };
