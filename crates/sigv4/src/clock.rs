@@ -8,6 +8,11 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 pub trait Clock: Send + Sync + fmt::Debug {
     /// Now.
     fn now(&self) -> SystemTime;
+
+    /// Now as the core's timestamp; `None` outside the years 0001..=9999.
+    fn timestamp(&self) -> Option<sigv4_core::Timestamp> {
+        timestamp(self.now())
+    }
 }
 
 /// The system clock.

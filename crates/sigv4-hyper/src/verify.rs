@@ -1,0 +1,552 @@
+//! A tower layer for servers that verifies each incoming SigV4 request.
+
+use bytes::Bytes;
+use http::{HeaderValue, Request, Response, StatusCode};
+use http_body::{Body, Frame, SizeHint};
+use http_body_util::{BodyExt, Either, Full, Limited};
+use sha2::{Digest, Sha256};
+use sigv4::{Clock, SystemClock};
+use sigv4_core::{Error as CoreError, Header, Payload, SigningKey, Timestamp, VerifiedPayload};
+use std::collections::HashMap;
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context, Poll};
+
+/// A boxed error, as bodies and services pass them.
+pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
+/// Where the layer finds the secret of an access key id.
+pub trait SecretStore: Send + Sync + 'static {
+    /// The secret access key of `access_key_id`, if it is known.
+    fn secret(&self, access_key_id: &str) -> Option<String>;
+}
+
+impl SecretStore for HashMap<String, String> {
+    fn secret(&self, access_key_id: &str) -> Option<String> {
+        self.get(access_key_id).cloned()
+    }
+}
+
+impl<F: Fn(&str) -> Option<String> + Send + Sync + 'static> SecretStore for F {
+    fn secret(&self, access_key_id: &str) -> Option<String> {
+        self(access_key_id)
+    }
+}
+
+/// Who signed a request, put into the request's extensions for the inner service.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VerifiedIdentity {
+    /// The access key id.
+    pub access_key_id: String,
+    /// `date/region/service/aws4_request`.
+    pub scope: String,
+    /// The signed header names.
+    pub signed_headers: Vec<String>,
+    /// The canonical request the server computed, when the layer records it
+    /// ([`VerifyLayer::record_canonical_request`]).
+    pub canonical_request: Option<String>,
+    /// Whether the body is covered by the signature (false for `UNSIGNED-PAYLOAD`).
+    pub payload_signed: bool,
+}
+
+/// Verifies incoming requests and answers rejections as AWS does: the status and the XML
+/// `<Error>` body with its `Code` (`SignatureDoesNotMatch` with the server's
+/// `CanonicalRequest` and `StringToSign`, `RequestTimeTooSkewed`, `InvalidAccessKeyId`,
+/// `AccessDenied`, `XAmzContentSHA256Mismatch`, ...).
+///
+/// Bodies: when the signature covers the body by its hash, bodies up to the buffer limit
+/// (default 8 MiB) are read and checked before the inner service is called. A larger body
+/// whose hash is given in `x-amz-content-sha256` is passed on as a stream that is hashed as
+/// it is read and ends with an error instead of its last frame if the hash differs: the
+/// inner service must not commit what it read from a body that ended in an error. A larger
+/// body whose hash is not given (other services sign the body's hash without sending it)
+/// is refused with 413. aws-chunked bodies (`STREAMING-...` payloads) are refused with 501
+/// for now.
+#[derive(Clone)]
+pub struct VerifyLayer {
+    config: Config,
+}
+
+#[derive(Clone)]
+struct Config {
+    region: String,
+    service: String,
+    secrets: Arc<dyn SecretStore>,
+    clock: Arc<dyn Clock>,
+    max_skew_secs: u32,
+    allow_unsigned_payload: bool,
+    buffer_limit: usize,
+    record_canonical_request: bool,
+}
+
+impl VerifyLayer {
+    /// Verifies requests for `service` in `region` against the secrets in `secrets`, with
+    /// the defaults of [`sigv4_core::VerifyPolicy::new`].
+    pub fn new(
+        region: impl Into<String>,
+        service: impl Into<String>,
+        secrets: impl SecretStore,
+    ) -> Self {
+        let service = service.into();
+        Self {
+            config: Config {
+                allow_unsigned_payload: service == "s3",
+                region: region.into(),
+                service,
+                secrets: Arc::new(secrets),
+                clock: Arc::new(SystemClock),
+                max_skew_secs: sigv4_core::DEFAULT_MAX_SKEW_SECS,
+                buffer_limit: 8 << 20,
+                record_canonical_request: false,
+            },
+        }
+    }
+
+    /// Reads the time from `clock`.
+    #[must_use]
+    pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.config.clock = clock;
+        self
+    }
+
+    /// Allowed distance between a request's time and the server's (default 900 s).
+    #[must_use]
+    pub fn max_skew_secs(mut self, secs: u32) -> Self {
+        self.config.max_skew_secs = secs;
+        self
+    }
+
+    /// Whether `UNSIGNED-PAYLOAD` is accepted (default: for `s3` only).
+    #[must_use]
+    pub fn allow_unsigned_payload(mut self, allow: bool) -> Self {
+        self.config.allow_unsigned_payload = allow;
+        self
+    }
+
+    /// Largest body read and checked before the inner service is called (default 8 MiB).
+    #[must_use]
+    pub fn buffer_limit(mut self, bytes: usize) -> Self {
+        self.config.buffer_limit = bytes;
+        self
+    }
+
+    /// Puts the canonical request computed into [`VerifiedIdentity::canonical_request`].
+    #[must_use]
+    pub fn record_canonical_request(mut self, record: bool) -> Self {
+        self.config.record_canonical_request = record;
+        self
+    }
+}
+
+impl fmt::Debug for VerifyLayer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("VerifyLayer")
+            .field("region", &self.config.region)
+            .field("service", &self.config.service)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<S> tower_layer::Layer<S> for VerifyLayer {
+    type Service = VerifyService<S>;
+    fn layer(&self, inner: S) -> Self::Service {
+        VerifyService {
+            inner,
+            config: Arc::new(self.config.clone()),
+        }
+    }
+}
+
+/// The service [`VerifyLayer`] makes.
+#[derive(Clone)]
+pub struct VerifyService<S> {
+    inner: S,
+    config: Arc<Config>,
+}
+
+impl<S> fmt::Debug for VerifyService<S> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("VerifyService").finish_non_exhaustive()
+    }
+}
+
+/// The response: the inner service's, or an AWS-style XML error.
+pub type VerifyResponse<B> = Response<Either<Full<Bytes>, B>>;
+
+impl<S, B, ResBody> tower_service::Service<Request<B>> for VerifyService<S>
+where
+    S: tower_service::Service<Request<VerifiedBody<B>>, Response = Response<ResBody>>
+        + Clone
+        + Send
+        + 'static,
+    S::Future: Send,
+    B: Body<Data = Bytes> + Send + Unpin + 'static,
+    B::Error: Into<BoxError>,
+{
+    type Response = VerifyResponse<ResBody>;
+    type Error = S::Error;
+    type Future = Pin<Box<dyn Future<Output = Result<Self::Response, S::Error>> + Send>>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), S::Error>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, req: Request<B>) -> Self::Future {
+        let config = self.config.clone();
+        // The ready service is the one called; a fresh clone takes its place.
+        let clone = self.inner.clone();
+        let mut inner = std::mem::replace(&mut self.inner, clone);
+        Box::pin(async move {
+            match admit(&config, req).await {
+                Ok(req) => Ok(inner.call(req).await?.map(Either::Right)),
+                Err(rejection) => Ok(rejection.into_response().map(Either::Left)),
+            }
+        })
+    }
+}
+
+/// Verifies a request, reading its body first when the signature needs its hash.
+async fn admit<B>(config: &Config, req: Request<B>) -> Result<Request<VerifiedBody<B>>, Rejection>
+where
+    B: Body<Data = Bytes> + Unpin,
+    B::Error: Into<BoxError>,
+{
+    let (mut parts, body) = req.into_parts();
+    let claimed = parts
+        .headers
+        .get("x-amz-content-sha256")
+        .map(HeaderValue::as_bytes);
+    let streaming = claimed.is_some_and(|c| c.starts_with(b"STREAMING-"));
+    if streaming {
+        return Err(Rejection::new(
+            StatusCode::NOT_IMPLEMENTED,
+            "NotImplemented",
+            "aws-chunked uploads are not verified by this server yet",
+        ));
+    }
+    let hash_given = claimed.is_some_and(|c| c.len() == 64);
+    let presigned = parts
+        .uri
+        .query()
+        .is_some_and(|q| q.contains("X-Amz-Signature="));
+    let unsigned = claimed.is_some_and(|c| c == b"UNSIGNED-PAYLOAD")
+        || (presigned && config.service == "s3" && claimed.is_none());
+    let length = body.size_hint().upper();
+    let buffer =
+        !unsigned && (!hash_given || length.is_some_and(|n| n <= config.buffer_limit as u64));
+    let buffered = if buffer {
+        let limited = Limited::new(body, config.buffer_limit);
+        match limited.collect().await {
+            Ok(collected) => Ok(collected.to_bytes()),
+            Err(e)
+                if e.downcast_ref::<http_body_util::LengthLimitError>()
+                    .is_some() =>
+            {
+                return Err(Rejection::new(StatusCode::PAYLOAD_TOO_LARGE, "EntityTooLarge", "the body is larger than this server checks before verifying; send x-amz-content-sha256"));
+            }
+            Err(_) => {
+                return Err(Rejection::new(
+                    StatusCode::BAD_REQUEST,
+                    "IncompleteBody",
+                    "the body could not be read",
+                ))
+            }
+        }
+    } else {
+        Err(body)
+    };
+    let outcome = {
+        let headers: Vec<Header<'_>> = parts
+            .headers
+            .iter()
+            .map(|(n, v)| Header {
+                name: n.as_str(),
+                value: v.as_bytes(),
+            })
+            .collect();
+        let host = parts
+            .headers
+            .get(http::header::HOST)
+            .and_then(|h| h.to_str().ok());
+        let authority = host
+            .or(parts.uri.authority().map(http::uri::Authority::as_str))
+            .unwrap_or("");
+        let view = sigv4_core::Request {
+            method: parts.method.as_str(),
+            scheme: sigv4_core::Scheme::Https,
+            authority,
+            path: parts.uri.path(),
+            query: parts.uri.query().unwrap_or(""),
+            headers: &headers,
+            payload: match &buffered {
+                Ok(bytes) => Payload::Bytes(bytes),
+                Err(_) => Payload::Unsigned,
+            },
+        };
+        check(config, &view)
+    };
+    let (identity, expected) = outcome?;
+    parts.extensions.insert(identity);
+    let body = match buffered {
+        Ok(bytes) => VerifiedBody {
+            kind: Kind::Full(Some(bytes)),
+        },
+        Err(body) => VerifiedBody {
+            kind: Kind::Stream {
+                inner: body,
+                hash: expected.map(|d| (Sha256::new(), d)),
+            },
+        },
+    };
+    Ok(Request::from_parts(parts, body))
+}
+
+type Checked = (VerifiedIdentity, Option<[u8; 32]>);
+
+fn check(config: &Config, view: &sigv4_core::Request<'_>) -> Result<Checked, Rejection> {
+    let now = config.clock.timestamp().ok_or_else(|| {
+        Rejection::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "InternalError",
+            "the server clock is out of range",
+        )
+    })?;
+    let mut policy = sigv4_core::VerifyPolicy::new(&config.region, &config.service, now);
+    policy.max_skew_secs = config.max_skew_secs;
+    policy.allow_unsigned_payload = config.allow_unsigned_payload;
+    let (mut creq, mut sts) = (String::new(), String::new());
+    let explain = config.record_canonical_request;
+    let result = if explain {
+        sigv4_core::verify_explained(view, &policy, key_lookup(config), &mut creq, &mut sts)
+    } else {
+        sigv4_core::verify(view, &policy, key_lookup(config))
+    };
+    let verified = match result {
+        Ok(v) => v,
+        Err(CoreError::SignatureMismatch) => {
+            if !explain {
+                // Render what was computed for the client, as S3 does.
+                let lookup = key_lookup(config);
+                let _ = sigv4_core::verify_explained(view, &policy, lookup, &mut creq, &mut sts);
+            }
+            tracing::debug!(canonical_request = %creq, string_to_sign = %sts, "sigv4: signature mismatch");
+            return Err(Rejection::mismatch(creq, sts));
+        }
+        Err(e) => return Err(Rejection::from_core(e)),
+    };
+    let signed_headers = signed_header_names(view);
+    let (payload_signed, expected) = match verified.payload() {
+        VerifiedPayload::Checked => (true, None),
+        VerifiedPayload::Expected(d) => (true, Some(d)),
+        VerifiedPayload::Unsigned | VerifiedPayload::Streaming => (false, None),
+    };
+    let identity = VerifiedIdentity {
+        access_key_id: verified.access_key_id().to_string(),
+        scope: verified.scope().to_string(),
+        signed_headers,
+        canonical_request: explain.then_some(creq),
+        payload_signed,
+    };
+    Ok((identity, expected))
+}
+
+/// The signing key of an access key id for the scope a request claims, from its secret.
+fn key_lookup(config: &Config) -> impl FnOnce(&str, &sigv4_core::Scope) -> Option<SigningKey> + '_ {
+    |ak, scope| {
+        let secret = zeroize::Zeroizing::new(config.secrets.secret(ak)?);
+        let date = Timestamp::parse_amz_date(&format!("{}T000000Z", scope.date())).ok()?;
+        SigningKey::derive(&secret, date, scope.region(), scope.service()).ok()
+    }
+}
+
+fn signed_header_names(view: &sigv4_core::Request<'_>) -> Vec<String> {
+    let auth = view
+        .headers
+        .iter()
+        .find(|h| h.name.eq_ignore_ascii_case("authorization"))
+        .and_then(|h| std::str::from_utf8(h.value).ok())
+        .and_then(|v| sigv4_core::Authorization::from_header(v).ok())
+        .or_else(|| sigv4_core::Authorization::from_query(view.query).ok());
+    auth.map(|a| a.signed_headers().split(';').map(String::from).collect())
+        .unwrap_or_default()
+}
+
+/// A rejection, answered as AWS answers it.
+#[derive(Debug)]
+struct Rejection {
+    status: StatusCode,
+    code: &'static str,
+    message: String,
+    canonical_request: Option<String>,
+    string_to_sign: Option<String>,
+}
+
+impl Rejection {
+    fn new(status: StatusCode, code: &'static str, message: &str) -> Self {
+        Self {
+            status,
+            code,
+            message: message.into(),
+            canonical_request: None,
+            string_to_sign: None,
+        }
+    }
+
+    fn mismatch(canonical_request: String, string_to_sign: String) -> Self {
+        Self {
+            canonical_request: Some(canonical_request),
+            string_to_sign: Some(string_to_sign),
+            ..Self::new(
+                StatusCode::FORBIDDEN,
+                "SignatureDoesNotMatch",
+                "The request signature we calculated does not match the signature you provided. Check your key and signing method.",
+            )
+        }
+    }
+
+    fn from_core(e: CoreError) -> Self {
+        let (status, code) = match e {
+            CoreError::UnknownAccessKey => (StatusCode::FORBIDDEN, "InvalidAccessKeyId"),
+            CoreError::RequestTimeTooSkewed => (StatusCode::FORBIDDEN, "RequestTimeTooSkewed"),
+            CoreError::PayloadHashMismatch => {
+                (StatusCode::BAD_REQUEST, "XAmzContentSHA256Mismatch")
+            }
+            CoreError::MalformedAuthorization | CoreError::ScopeMismatch => {
+                (StatusCode::BAD_REQUEST, "AuthorizationHeaderMalformed")
+            }
+            CoreError::Expires => (StatusCode::BAD_REQUEST, "AuthorizationQueryParametersError"),
+            CoreError::PayloadHash => (StatusCode::BAD_REQUEST, "InvalidArgument"),
+            CoreError::MissingAuthentication
+            | CoreError::MissingDate
+            | CoreError::RequestExpired
+            | CoreError::UnsignedHeader
+            | CoreError::MissingSignedHeader
+            | CoreError::UnsignedPayload => (StatusCode::FORBIDDEN, "AccessDenied"),
+            _ => (StatusCode::BAD_REQUEST, "InvalidRequest"),
+        };
+        Self::new(status, code, &e.to_string())
+    }
+
+    fn into_response(self) -> Response<Full<Bytes>> {
+        let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error>");
+        element(&mut xml, "Code", self.code);
+        element(&mut xml, "Message", &self.message);
+        if let Some(c) = &self.canonical_request {
+            element(&mut xml, "CanonicalRequest", c);
+        }
+        if let Some(s) = &self.string_to_sign {
+            element(&mut xml, "StringToSign", s);
+        }
+        xml.push_str("</Error>");
+        let mut response = Response::new(Full::new(Bytes::from(xml)));
+        *response.status_mut() = self.status;
+        response.headers_mut().insert(
+            http::header::CONTENT_TYPE,
+            HeaderValue::from_static("application/xml"),
+        );
+        response
+    }
+}
+
+fn element(xml: &mut String, name: &str, text: &str) {
+    xml.push('<');
+    xml.push_str(name);
+    xml.push('>');
+    for c in text.chars() {
+        match c {
+            '&' => xml.push_str("&amp;"),
+            '<' => xml.push_str("&lt;"),
+            '>' => xml.push_str("&gt;"),
+            '"' => xml.push_str("&quot;"),
+            '\'' => xml.push_str("&apos;"),
+            c => xml.push(c),
+        }
+    }
+    xml.push_str("</");
+    xml.push_str(name);
+    xml.push('>');
+}
+
+/// The body the inner service reads: checked already, or hashed as it streams and ending
+/// in [`BodyHashMismatch`] instead of its last frame when the hash differs.
+#[derive(Debug)]
+pub struct VerifiedBody<B> {
+    kind: Kind<B>,
+}
+
+enum Kind<B> {
+    Full(Option<Bytes>),
+    Stream {
+        inner: B,
+        hash: Option<(Sha256, [u8; 32])>,
+    },
+}
+
+impl<B> fmt::Debug for Kind<B> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Kind::Full(_) => f.write_str("Full"),
+            Kind::Stream { .. } => f.write_str("Stream"),
+        }
+    }
+}
+
+/// The streamed body did not hash to its `x-amz-content-sha256`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BodyHashMismatch;
+
+impl fmt::Display for BodyHashMismatch {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("body does not hash to its x-amz-content-sha256")
+    }
+}
+
+impl std::error::Error for BodyHashMismatch {}
+
+impl<B> Body for VerifiedBody<B>
+where
+    B: Body<Data = Bytes> + Unpin,
+    B::Error: Into<BoxError>,
+{
+    type Data = Bytes;
+    type Error = BoxError;
+
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, BoxError>>> {
+        match &mut self.kind {
+            Kind::Full(bytes) => Poll::Ready(bytes.take().map(|b| Ok(Frame::data(b)))),
+            Kind::Stream { inner, hash } => match Pin::new(inner).poll_frame(cx) {
+                Poll::Pending => Poll::Pending,
+                Poll::Ready(Some(Ok(frame))) => {
+                    if let (Some(data), Some((h, _))) = (frame.data_ref(), hash.as_mut()) {
+                        h.update(data);
+                    }
+                    Poll::Ready(Some(Ok(frame)))
+                }
+                Poll::Ready(Some(Err(e))) => Poll::Ready(Some(Err(e.into()))),
+                Poll::Ready(None) => {
+                    let mismatch = hash
+                        .take()
+                        .is_some_and(|(h, want)| h.finalize().as_slice() != want);
+                    if mismatch {
+                        Poll::Ready(Some(Err(Box::new(BodyHashMismatch))))
+                    } else {
+                        Poll::Ready(None)
+                    }
+                }
+            },
+        }
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        match &self.kind {
+            Kind::Full(Some(b)) => SizeHint::with_exact(b.len() as u64),
+            Kind::Full(None) => SizeHint::with_exact(0),
+            Kind::Stream { inner, .. } => inner.size_hint(),
+        }
+    }
+}

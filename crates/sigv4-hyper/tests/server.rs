@@ -1,0 +1,265 @@
+//! The verifying layer in a real hyper server on 127.0.0.1: requests signed by botocore and
+//! by awscurl are accepted; tampered ones get AWS's status and error code. Also the layer's
+//! body rules, driven in process.
+#![allow(clippy::unwrap_used, clippy::expect_used, reason = "tests")]
+
+use bytes::Bytes;
+use http::{Request, Response, StatusCode};
+use http_body_util::{BodyExt, Full};
+use hyper_util::rt::TokioIo;
+use sigv4_hyper::{VerifiedBody, VerifiedIdentity, VerifyLayer};
+use std::collections::HashMap;
+use std::convert::Infallible;
+use std::path::Path;
+use tower::{Layer, ServiceExt};
+
+const AK: &str = "AKIDLOCALTEST";
+const SK: &str = "local/secret+KEY";
+
+fn secrets() -> HashMap<String, String> {
+    HashMap::from([(AK.to_string(), SK.to_string())])
+}
+
+/// Echoes who signed and how much body it read; reports a body that ended in an error.
+async fn echo<B>(req: Request<VerifiedBody<B>>) -> Result<Response<Full<Bytes>>, Infallible>
+where
+    VerifiedBody<B>: http_body::Body<Data = Bytes>,
+    <VerifiedBody<B> as http_body::Body>::Error: std::fmt::Display,
+{
+    let identity = req.extensions().get::<VerifiedIdentity>().cloned();
+    let text = match req.into_body().collect().await {
+        Ok(body) => format!(
+            "ok {} {} {}",
+            identity.as_ref().map_or("-", |i| i.access_key_id.as_str()),
+            identity
+                .as_ref()
+                .map(|i| i.signed_headers.join(";"))
+                .unwrap_or_default(),
+            body.to_bytes().len()
+        ),
+        Err(e) => format!("body error: {e}"),
+    };
+    Ok(Response::new(Full::new(Bytes::from(text))))
+}
+
+async fn serve(service: &'static str) -> u16 {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let layer = VerifyLayer::new("us-east-1", service, secrets());
+    tokio::spawn(async move {
+        loop {
+            let Ok((stream, _)) = listener.accept().await else {
+                return;
+            };
+            let svc = layer.layer(tower::service_fn(echo::<hyper::body::Incoming>));
+            tokio::spawn(async move {
+                let svc = hyper_util::service::TowerToHyperService::new(svc);
+                let _ = hyper::server::conn::http1::Builder::new()
+                    .serve_connection(TokioIo::new(stream), svc)
+                    .await;
+            });
+        }
+    });
+    port
+}
+
+fn venv_tool(var: &str, default: &str) -> String {
+    std::env::var(var).unwrap_or_else(|_| {
+        let local = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../..")
+            .join(default);
+        local.display().to_string()
+    })
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn botocore_and_awscurl_requests_through_a_local_server() {
+    let service_port = serve("execute-api").await;
+    let s3_port = serve("s3").await;
+    let python = venv_tool("SIGV4_PYTHON", ".venv/bin/python");
+    let awscurl = venv_tool("SIGV4_AWSCURL", ".venv-awscurl/bin/awscurl");
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/clients.py");
+    let out = tokio::process::Command::new(&python)
+        .arg(&script)
+        .args([
+            "--service-port",
+            &service_port.to_string(),
+            "--s3-port",
+            &s3_port.to_string(),
+            "--awscurl",
+            &awscurl,
+        ])
+        .output()
+        .await
+        .unwrap_or_else(|e| panic!("cannot run {python}: {e}; run `bash scripts/test`"));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let cases: HashMap<String, serde_json::Value> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| {
+            let v: serde_json::Value = serde_json::from_str(l).unwrap();
+            (v["name"].as_str().unwrap().to_string(), v)
+        })
+        .collect();
+    let expect = |name: &str, status: u64, code: Option<&str>, body_starts: &str| {
+        let c = &cases[name];
+        assert_eq!(c["status"].as_u64(), Some(status), "{name}: {c}");
+        assert_eq!(c["code"].as_str(), code, "{name}: {c}");
+        assert!(
+            c["body"].as_str().unwrap().starts_with(body_starts),
+            "{name}: {c}"
+        );
+    };
+    expect(
+        "service-get",
+        200,
+        None,
+        &format!("ok {AK} host;x-amz-date 0"),
+    );
+    expect(
+        "service-post",
+        200,
+        None,
+        &format!("ok {AK} content-type;host;x-amz-date 13"),
+    );
+    expect("service-presigned", 200, None, &format!("ok {AK} host 0"));
+    expect(
+        "s3-put",
+        200,
+        None,
+        &format!("ok {AK} host;x-amz-content-sha256;x-amz-date;x-amz-meta-a 11"),
+    );
+    expect(
+        "s3-put-unsigned",
+        200,
+        None,
+        &format!("ok {AK} host;x-amz-content-sha256;x-amz-date 8"),
+    );
+    expect("s3-presigned-get", 200, None, &format!("ok {AK} host 0"));
+    expect(
+        "service-tampered",
+        403,
+        Some("SignatureDoesNotMatch"),
+        "<?xml",
+    );
+    expect(
+        "s3-presigned-tampered",
+        403,
+        Some("SignatureDoesNotMatch"),
+        "<?xml",
+    );
+    expect(
+        "service-wrong-secret",
+        403,
+        Some("SignatureDoesNotMatch"),
+        "<?xml",
+    );
+    expect(
+        "s3-body-altered",
+        400,
+        Some("XAmzContentSHA256Mismatch"),
+        "<?xml",
+    );
+    expect("awscurl-get", 200, None, &format!("ok {AK} "));
+    expect(
+        "awscurl-wrong-secret",
+        403,
+        Some("SignatureDoesNotMatch"),
+        "<?xml",
+    );
+    // S3 shows the client what it computed.
+    let body = cases["service-tampered"]["body"].as_str().unwrap();
+    assert!(
+        body.contains("<CanonicalRequest>GET\n/items\nb=2\n"),
+        "{body}"
+    );
+    assert!(body.contains("<StringToSign>AWS4-HMAC-SHA256\n"), "{body}");
+}
+
+/// A streamed body of unknown length, from chunks.
+struct Chunks(std::vec::IntoIter<&'static [u8]>);
+
+impl http_body::Body for Chunks {
+    type Data = Bytes;
+    type Error = Infallible;
+    fn poll_frame(
+        mut self: std::pin::Pin<&mut Self>,
+        _: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Result<http_body::Frame<Bytes>, Infallible>>> {
+        std::task::Poll::Ready(
+            self.0
+                .next()
+                .map(|c| Ok(http_body::Frame::data(Bytes::from_static(c)))),
+        )
+    }
+}
+
+/// A PUT signed in Rust with `x-amz-content-sha256: content_sha256`, its body streamed.
+fn streamed(chunks: Vec<&'static [u8]>, content_sha256: &str) -> Request<Chunks> {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap();
+    let time = sigv4_core::Timestamp::from_unix(i64::try_from(now.as_secs()).unwrap()).unwrap();
+    let key = sigv4_core::SigningKey::derive(SK, time, "us-east-1", "s3").unwrap();
+    let headers = [sigv4_core::Header::new(
+        "x-amz-content-sha256",
+        content_sha256,
+    )];
+    let payload = sigv4_core::Payload::from_sha256_hex(content_sha256).unwrap();
+    let view =
+        sigv4_core::Request::from_url("PUT", "http://127.0.0.1/b/k", &headers, payload).unwrap();
+    let params = sigv4_core::SigningParams {
+        access_key_id: AK,
+        session_token: None,
+        key: &key,
+        time,
+        settings: sigv4_core::Settings {
+            content_sha256_header: false,
+            ..sigv4_core::Settings::s3()
+        },
+    };
+    let signed = sigv4_core::sign(&view, &params).unwrap();
+    let mut builder = Request::put("http://127.0.0.1/b/k")
+        .header("host", "127.0.0.1")
+        .header("x-amz-content-sha256", content_sha256);
+    for (n, v) in signed.headers() {
+        builder = builder.header(n, v);
+    }
+    builder.body(Chunks(chunks.into_iter())).unwrap()
+}
+
+#[tokio::test]
+async fn a_large_streamed_body_that_does_not_hash_ends_in_an_error() {
+    use sha2::Digest;
+    let good: &'static [u8] = b"0123456789abcdef";
+    let hash = hex(&sha2::Sha256::digest(good.repeat(2)));
+    let layer = VerifyLayer::new("us-east-1", "s3", secrets()).buffer_limit(8);
+    let svc = layer.layer(tower::service_fn(echo::<Chunks>));
+
+    let ok = svc
+        .clone()
+        .oneshot(streamed(vec![good, good], &hash))
+        .await
+        .unwrap();
+    let text = ok.into_body().collect().await.unwrap().to_bytes();
+    assert!(text.starts_with(b"ok AKIDLOCALTEST"), "{text:?}");
+
+    let bad = svc
+        .oneshot(streamed(vec![good, b"0123456789abcdeX"], &hash))
+        .await
+        .unwrap();
+    assert_eq!(bad.status(), StatusCode::OK, "the signature itself is good");
+    let text = bad.into_body().collect().await.unwrap().to_bytes();
+    assert_eq!(
+        text,
+        "body error: body does not hash to its x-amz-content-sha256"
+    );
+}
+
+fn hex(d: &[u8]) -> String {
+    d.iter().map(|b| format!("{b:02x}")).collect()
+}
