@@ -8,6 +8,8 @@ use sigv4_core::{
 };
 use std::path::{Path, PathBuf};
 
+pub mod servers;
+
 /// The copied suite's `v4` folder.
 pub fn suite_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("vectors/aws-signing-test-suite/v4")

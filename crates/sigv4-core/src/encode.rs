@@ -50,25 +50,29 @@ pub(crate) fn put_encoded(out: &mut impl Sink, bytes: &[u8], keep_slash: bool) {
     out.put(&bytes[start..]);
 }
 
-/// Encodes a path already encoded once, the S3 way: valid `%XX` escapes stay as they are,
-/// `/` stays bare, other bytes outside the unreserved set are encoded.
+/// Encodes a path already encoded once, the S3 way: valid `%XX` escapes are decoded, then
+/// every byte outside the unreserved set and `/` is encoded, as S3 servers compute it. For
+/// the paths clients send (escapes upper-case, nothing left bare that should not be) this
+/// is the path as sent; a stray space or `!` is encoded, `%7e` becomes `~`. An encoded
+/// slash (`%2F`) stays encoded, as botocore signs it.
 pub(crate) fn put_path_as_sent(out: &mut impl Sink, bytes: &[u8]) {
-    let mut start = 0;
+    if Canonicalized::is_identity_path(bytes) {
+        return out.put(bytes);
+    }
     let mut i = 0;
     while i < bytes.len() {
-        let b = bytes[i];
-        if is_unreserved(b) || b == b'/' {
-            i += 1;
-        } else if b == b'%' && escape_at(bytes, i).is_some() {
-            i += 3;
+        let (b, step) = match escape_at(bytes, i) {
+            Some(d) => (d, 3),
+            None => (bytes[i], 1),
+        };
+        // An encoded slash stays one: it is part of a segment, not a separator.
+        if is_unreserved(b) || (b == b'/' && step == 1) {
+            out.byte(b);
         } else {
-            out.put(&bytes[start..i]);
             put_escape(out, b);
-            i += 1;
-            start = i;
         }
+        i += step;
     }
-    out.put(&bytes[start..]);
 }
 
 /// The byte a valid `%XX` at `i` stands for.
@@ -115,6 +119,11 @@ impl<'a> Canonicalized<'a> {
     /// Whether the canonical form is the source itself (no byte to decode or encode).
     pub(crate) fn is_identity(src: &[u8]) -> bool {
         src.iter().all(|&b| is_unreserved(b))
+    }
+
+    /// [`Canonicalized::is_identity`] for a path, where `/` stays bare.
+    pub(crate) fn is_identity_path(src: &[u8]) -> bool {
+        src.iter().all(|&b| is_unreserved(b) || b == b'/')
     }
 
     fn next_source_byte(&mut self) -> Option<u8> {
@@ -214,8 +223,8 @@ mod tests {
     #[test]
     fn paths() {
         let mut b = Buf(heapless::Vec::new());
-        put_path_as_sent(&mut b, b"/a%2fb c/%zz!");
-        assert_eq!(b.0, b"/a%2fb%20c/%25zz%21".as_slice());
+        put_path_as_sent(&mut b, b"/a%2fb c/%zz!%7e%C3%A9");
+        assert_eq!(b.0, b"/a%2Fb%20c/%25zz%21~%C3%A9".as_slice());
         let mut b = Buf(heapless::Vec::new());
         put_encoded(&mut b, b"/a%2fb c", true);
         assert_eq!(b.0, b"/a%252fb%20c".as_slice());

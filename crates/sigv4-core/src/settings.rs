@@ -11,8 +11,10 @@ pub enum PathMode {
     /// As [`PathMode::Service`] but without removing dot segments or collapsing slashes
     /// (the AWS suite's `normalize: false`).
     ServiceUnnormalized,
-    /// S3: the path as sent, encoded once and never normalised. `%XX` escapes are kept as
-    /// they are; any other byte outside the unreserved set and `/` is encoded.
+    /// S3: the path as sent, encoded once and never normalised: `%XX` escapes are decoded
+    /// and every byte outside the unreserved set and `/` encoded again, as S3 servers do
+    /// (the path itself for what clients send; `%7e` signs as `~`, a raw `!` as `%21`; an
+    /// encoded slash `%2F` stays encoded).
     S3,
 }
 

@@ -111,6 +111,11 @@ pub enum Error {
     },
     /// The clock reads a time outside the years 0001..=9999.
     Clock,
+    /// The body is a stream and the service signs the payload: buffer the body, or give
+    /// its SHA-256 in `x-amz-content-sha256`.
+    UnbufferedBody,
+    /// A URL or header the signer produced or was given is not valid for the HTTP types.
+    Http(String),
 }
 
 impl fmt::Display for Error {
@@ -131,6 +136,11 @@ impl fmt::Display for Error {
                 write!(f, "{header} header {value:?} is not a date")
             }
             Self::Clock => f.write_str("the clock reads a time outside 0001..=9999"),
+            Self::UnbufferedBody => f.write_str(
+                "the body is a stream and this service signs the payload: buffer the body, \
+                 or give its SHA-256 in x-amz-content-sha256",
+            ),
+            Self::Http(e) => write!(f, "invalid HTTP value: {e}"),
         }
     }
 }

@@ -4,6 +4,8 @@ mod cache;
 mod clock;
 mod credentials;
 mod error;
+#[cfg(feature = "http")]
+pub mod http;
 mod profile;
 mod provider;
 #[cfg(feature = "aws-sdk")]

@@ -118,7 +118,10 @@ mod tests {
             canon("/a/../b%2F", PathMode::ServiceUnnormalized).as_str(),
             "/a/../b%252F"
         );
-        assert_eq!(canon("/a b+c%2F", PathMode::S3).as_str(), "/a%20b%2Bc%2F");
+        assert_eq!(
+            canon("/a b+c%2f%41", PathMode::S3).as_str(),
+            "/a%20b%2Bc%2FA"
+        );
     }
 
     #[test]

@@ -4,73 +4,15 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, reason = "tests")]
 
 use bytes::Bytes;
-use http::{Request, Response, StatusCode};
-use http_body_util::{BodyExt, Full};
-use hyper_util::rt::TokioIo;
-use sigv4_hyper::{VerifiedBody, VerifiedIdentity, VerifyLayer};
+use http::{Request, StatusCode};
+use http_body_util::BodyExt;
+use sigv4_hyper::VerifyLayer;
 use std::collections::HashMap;
 use std::convert::Infallible;
 use std::path::Path;
 use tower::{Layer, ServiceExt};
 
-const AK: &str = "AKIDLOCALTEST";
-const SK: &str = "local/secret+KEY";
-
-fn secrets() -> HashMap<String, String> {
-    HashMap::from([(AK.to_string(), SK.to_string())])
-}
-
-/// Echoes who signed and how much body it read; reports a body that ended in an error.
-async fn echo<B>(req: Request<VerifiedBody<B>>) -> Result<Response<Full<Bytes>>, Infallible>
-where
-    VerifiedBody<B>: http_body::Body<Data = Bytes>,
-    <VerifiedBody<B> as http_body::Body>::Error: std::fmt::Display,
-{
-    let identity = req.extensions().get::<VerifiedIdentity>().cloned();
-    let text = match req.into_body().collect().await {
-        Ok(body) => format!(
-            "ok {} {} {}",
-            identity.as_ref().map_or("-", |i| i.access_key_id.as_str()),
-            identity
-                .as_ref()
-                .map(|i| i.signed_headers.join(";"))
-                .unwrap_or_default(),
-            body.to_bytes().len()
-        ),
-        Err(e) => format!("body error: {e}"),
-    };
-    Ok(Response::new(Full::new(Bytes::from(text))))
-}
-
-async fn serve(service: &'static str) -> u16 {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let port = listener.local_addr().unwrap().port();
-    let layer = VerifyLayer::new("us-east-1", service, secrets());
-    tokio::spawn(async move {
-        loop {
-            let Ok((stream, _)) = listener.accept().await else {
-                return;
-            };
-            let svc = layer.layer(tower::service_fn(echo::<hyper::body::Incoming>));
-            tokio::spawn(async move {
-                let svc = hyper_util::service::TowerToHyperService::new(svc);
-                let _ = hyper::server::conn::http1::Builder::new()
-                    .serve_connection(TokioIo::new(stream), svc)
-                    .await;
-            });
-        }
-    });
-    port
-}
-
-fn venv_tool(var: &str, default: &str) -> String {
-    std::env::var(var).unwrap_or_else(|_| {
-        let local = Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("../..")
-            .join(default);
-        local.display().to_string()
-    })
-}
+use sigv4_tests::servers::{echo, secrets, tool as venv_tool, verifying_server as serve, AK, SK};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn botocore_and_awscurl_requests_through_a_local_server() {
@@ -78,7 +20,7 @@ async fn botocore_and_awscurl_requests_through_a_local_server() {
     let s3_port = serve("s3").await;
     let python = venv_tool("SIGV4_PYTHON", ".venv/bin/python");
     let awscurl = venv_tool("SIGV4_AWSCURL", ".venv-awscurl/bin/awscurl");
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/clients.py");
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("botocore/clients.py");
     let out = tokio::process::Command::new(&python)
         .arg(&script)
         .args([

@@ -1,0 +1,174 @@
+//! Servers the interop tests talk to, all on 127.0.0.1: the verifying hyper server of this
+//! workspace, and real S3-compatible servers run as processes, stopped when dropped.
+
+use bytes::Bytes;
+use http::{Request, Response};
+use http_body_util::{BodyExt, Full};
+use hyper_util::rt::TokioIo;
+use sigv4_hyper::{VerifiedBody, VerifiedIdentity, VerifyLayer};
+use std::collections::HashMap;
+use std::convert::Infallible;
+use std::net::TcpStream;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+use tower::Layer;
+
+/// The access key id the local servers know.
+pub const AK: &str = "AKIDLOCALTEST";
+/// Its secret.
+pub const SK: &str = "local/secret+KEY";
+
+/// The local servers' one key pair.
+pub fn secrets() -> HashMap<String, String> {
+    HashMap::from([(AK.to_string(), SK.to_string())])
+}
+
+/// Echoes who signed, what they signed and how much body was read (`ok AK h1;h2 N`);
+/// reports a body that ended in an error (`body error: ...`).
+///
+/// # Errors
+/// Never.
+pub async fn echo<B>(req: Request<VerifiedBody<B>>) -> Result<Response<Full<Bytes>>, Infallible>
+where
+    VerifiedBody<B>: http_body::Body<Data = Bytes>,
+    <VerifiedBody<B> as http_body::Body>::Error: std::fmt::Display,
+{
+    let identity = req.extensions().get::<VerifiedIdentity>().cloned();
+    let text = match req.into_body().collect().await {
+        Ok(body) => format!(
+            "ok {} {} {}",
+            identity.as_ref().map_or("-", |i| i.access_key_id.as_str()),
+            identity
+                .as_ref()
+                .map(|i| i.signed_headers.join(";"))
+                .unwrap_or_default(),
+            body.to_bytes().len()
+        ),
+        Err(e) => format!("body error: {e}"),
+    };
+    Ok(Response::new(Full::new(Bytes::from(text))))
+}
+
+/// Starts a verifying server for `service` (region `us-east-1`) on 127.0.0.1 in this tokio
+/// runtime; returns its port.
+///
+/// # Panics
+/// If no port can be bound on 127.0.0.1.
+pub async fn verifying_server(service: &'static str) -> u16 {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let layer = VerifyLayer::new("us-east-1", service, secrets());
+    tokio::spawn(async move {
+        loop {
+            let Ok((stream, _)) = listener.accept().await else {
+                return;
+            };
+            let svc = layer.layer(tower::service_fn(echo::<hyper::body::Incoming>));
+            tokio::spawn(async move {
+                let svc = hyper_util::service::TowerToHyperService::new(svc);
+                let _ = hyper::server::conn::http1::Builder::new()
+                    .serve_connection(TokioIo::new(stream), svc)
+                    .await;
+            });
+        }
+    });
+    port
+}
+
+/// A tool from `var`, else from the workspace's `default` path.
+pub fn tool(var: &str, default: &str) -> String {
+    std::env::var(var).unwrap_or_else(|_| {
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("..")
+            .join(default)
+            .display()
+            .to_string()
+    })
+}
+
+/// A server process on 127.0.0.1, killed when dropped.
+#[derive(Debug)]
+pub struct Process {
+    child: Child,
+    /// Its port.
+    pub port: u16,
+    _dir: tempfile::TempDir,
+}
+
+impl Drop for Process {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A free port on 127.0.0.1.
+///
+/// # Panics
+/// If none can be bound.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// Starts `program args...` (with `{port}` and `{dir}` substituted) and waits, at most 20
+/// seconds, until it accepts connections on 127.0.0.1.
+///
+/// # Panics
+/// If it cannot start or never listens.
+pub fn start(program: &str, args: &[&str]) -> Process {
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let args: Vec<String> = args
+        .iter()
+        .map(|a| {
+            a.replace("{port}", &port.to_string())
+                .replace("{dir}", &dir.path().display().to_string())
+        })
+        .collect();
+    let child = Command::new(program)
+        .args(&args)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap_or_else(|e| {
+            panic!("cannot start {program}: {e}; run `bash scripts/test` to install it")
+        });
+    let process = Process {
+        child,
+        port,
+        _dir: dir,
+    };
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(
+            Instant::now() < deadline,
+            "{program} did not listen on 127.0.0.1:{port}"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    process
+}
+
+/// s3s-fs on 127.0.0.1 with the local key pair, storing in a temporary directory.
+pub fn s3s_fs() -> Process {
+    let program = std::env::var("SIGV4_S3S_FS").unwrap_or_else(|_| "s3s-fs".into());
+    start(
+        &program,
+        &[
+            "--host",
+            "127.0.0.1",
+            "--port",
+            "{port}",
+            "--access-key",
+            AK,
+            "--secret-key",
+            SK,
+            "{dir}",
+        ],
+    )
+}
