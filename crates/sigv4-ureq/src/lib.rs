@@ -1,0 +1,142 @@
+#![doc = include_str!("../README.md")]
+
+use http::Request;
+pub use sigv4::{Credentials, Error, Signer};
+use std::io::{Cursor, Read};
+use std::time::Duration;
+use ureq::middleware::{Middleware, MiddlewareNext};
+use ureq::{Body, SendBody};
+
+/// Signs a request whose body is in memory, in place (then send it with
+/// `ureq::Agent::run`).
+///
+/// # Errors
+/// As [`Signer::sign`].
+pub fn sign_request<B: AsRef<[u8]>>(signer: &Signer, req: &mut Request<B>) -> Result<(), Error> {
+    let (method, uri) = (req.method().clone(), req.uri().clone());
+    let mut headers = std::mem::take(req.headers_mut());
+    let body = sigv4::http::Body::Bytes(req.body().as_ref());
+    let result = signer.sign_http(&method, &uri, &mut headers, body);
+    *req.headers_mut() = headers;
+    result
+}
+
+/// A presigned URL for `method` on `uri`, valid for `expires_in`; `headers` are signed and
+/// must be sent with it.
+///
+/// # Errors
+/// As [`Signer::presign`].
+pub fn presign(
+    signer: &Signer,
+    method: &http::Method,
+    uri: &http::Uri,
+    headers: &http::HeaderMap,
+    expires_in: Duration,
+) -> Result<http::Uri, Error> {
+    signer.presign_http(method, uri, headers, expires_in)
+}
+
+/// An agent middleware that signs every request.
+///
+/// Bodies: up to the buffer limit (1 MiB for S3, 16 MiB otherwise) the body is read,
+/// hashed and sent from memory; beyond it, the part read and the rest are streamed as
+/// `UNSIGNED-PAYLOAD` to S3 (set `content-length` for S3 uploads: a streamed body has no
+/// length ureq can know) and refused for services that sign payloads. A hash the caller
+/// puts in `x-amz-content-sha256` is used as is, and the body is not read.
+#[derive(Debug, Clone)]
+pub struct SigV4Middleware {
+    signer: Signer,
+    buffer_limit: Option<usize>,
+}
+
+impl SigV4Middleware {
+    /// Signs with `signer`.
+    pub fn new(signer: Signer) -> Self {
+        Self {
+            signer,
+            buffer_limit: None,
+        }
+    }
+
+    /// Largest body read and hashed.
+    #[must_use]
+    pub fn buffer_limit(mut self, bytes: usize) -> Self {
+        self.buffer_limit = Some(bytes);
+        self
+    }
+}
+
+fn error(e: Error) -> ureq::Error {
+    ureq::Error::Io(std::io::Error::other(e))
+}
+
+impl Middleware for SigV4Middleware {
+    fn handle(
+        &self,
+        request: Request<SendBody>,
+        next: MiddlewareNext,
+    ) -> Result<http::Response<Body>, ureq::Error> {
+        let (mut parts, body) = request.into_parts();
+        if parts.headers.contains_key("x-amz-content-sha256") {
+            self.signer
+                .sign_http(
+                    &parts.method,
+                    &parts.uri,
+                    &mut parts.headers,
+                    sigv4::http::Body::Stream,
+                )
+                .map_err(error)?;
+            return next.handle(Request::from_parts(parts, body));
+        }
+        let default = if self.signer.service() == "s3" {
+            1 << 20
+        } else {
+            16 << 20
+        };
+        let limit = self.buffer_limit.unwrap_or(default);
+        let mut reader = body.into_reader();
+        let mut head = Vec::new();
+        (&mut reader)
+            .take(limit as u64 + 1)
+            .read_to_end(&mut head)
+            .map_err(ureq::Error::Io)?;
+        if head.len() <= limit {
+            self.signer
+                .sign_http(
+                    &parts.method,
+                    &parts.uri,
+                    &mut parts.headers,
+                    sigv4::http::Body::Bytes(&head),
+                )
+                .map_err(error)?;
+            let carries_body = matches!(
+                parts.method,
+                http::Method::PUT | http::Method::POST | http::Method::PATCH
+            );
+            if !head.is_empty() || carries_body {
+                // Read into memory, the length is known: send it (S3 wants it, even 0).
+                parts
+                    .headers
+                    .insert(http::header::CONTENT_LENGTH, head.len().into());
+            }
+            if head.is_empty() && !carries_body {
+                return next.handle(Request::from_parts(parts, SendBody::none()));
+            }
+            let mut cursor = Cursor::new(head);
+            return next.handle(Request::from_parts(
+                parts,
+                SendBody::from_reader(&mut cursor),
+            ));
+        }
+        self.signer
+            .sign_http(
+                &parts.method,
+                &parts.uri,
+                &mut parts.headers,
+                sigv4::http::Body::Stream,
+            )
+            .map_err(error)?;
+        let mut rest = Cursor::new(head).chain(reader);
+        next.handle(Request::from_parts(parts, SendBody::from_reader(&mut rest)))
+    }
+}
