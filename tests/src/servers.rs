@@ -172,3 +172,81 @@ pub fn s3s_fs() -> Process {
         ],
     )
 }
+
+/// moto on 127.0.0.1, checking every signature, with the IAM user and role
+/// `servers/moto_server.py` made.
+#[derive(Debug)]
+pub struct Moto {
+    child: Child,
+    /// Its port.
+    pub port: u16,
+    /// The user's access key id.
+    pub access_key_id: String,
+    /// The user's secret.
+    pub secret: String,
+    /// A role the user may assume.
+    pub role_arn: String,
+}
+
+impl Drop for Moto {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Starts moto with the Python named by `SIGV4_SERVERS_PYTHON` (default
+/// `.venv-servers/bin/python`).
+///
+/// # Panics
+/// If it cannot start or never says it is ready.
+pub fn moto() -> Moto {
+    use std::io::BufRead;
+    let python = tool("SIGV4_SERVERS_PYTHON", ".venv-servers/bin/python");
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("servers/moto_server.py");
+    let port = free_port();
+    let mut child = Command::new(&python)
+        .arg(&script)
+        .arg(port.to_string())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot start {python}: {e}; run `bash scripts/test`"));
+    let mut line = String::new();
+    let stdout = child.stdout.take().unwrap();
+    std::io::BufReader::new(stdout)
+        .read_line(&mut line)
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_str(&line)
+        .unwrap_or_else(|e| panic!("moto did not start ({e}): {line:?}"));
+    let s = |k: &str| v[k].as_str().unwrap().to_string();
+    Moto {
+        child,
+        port,
+        access_key_id: s("access_key_id"),
+        secret: s("secret"),
+        role_arn: s("role_arn"),
+    }
+}
+
+/// `rclone serve s3` on 127.0.0.1 with the local key pair (`SIGV4_RCLONE`, default
+/// `.venv-servers/bin/rclone`).
+pub fn rclone() -> Process {
+    let program = tool("SIGV4_RCLONE", ".venv-servers/bin/rclone");
+    let auth = format!("{AK},{SK}");
+    start(
+        &program,
+        &[
+            "serve",
+            "s3",
+            "--config",
+            "/dev/null",
+            "--auth-key",
+            &auth,
+            "--addr",
+            "127.0.0.1:{port}",
+            "{dir}",
+        ],
+    )
+}

@@ -9,7 +9,7 @@ use hyper_util::client::legacy::Client;
 use hyper_util::rt::TokioExecutor;
 use sigv4::{Credentials, Signer};
 use sigv4_hyper::{SignLayer, SignedBody};
-use sigv4_tests::servers::{s3s_fs, verifying_server, AK, SK};
+use sigv4_tests::servers::{rclone, s3s_fs, verifying_server, AK, SK};
 use tower::{Layer, ServiceExt};
 
 type Http = Client<hyper_util::client::legacy::connect::HttpConnector, SignedBody<Full<Bytes>>>;
@@ -103,7 +103,17 @@ async fn signs_what_the_verifying_server_accepts() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn s3s_fs_accepts_and_serves() {
     let server = s3s_fs();
-    let base = format!("http://127.0.0.1:{}", server.port);
+    s3_accepts_and_serves(server.port).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rclone_accepts_and_serves() {
+    let server = rclone();
+    s3_accepts_and_serves(server.port).await;
+}
+
+async fn s3_accepts_and_serves(port: u16) {
+    let base = format!("http://127.0.0.1:{port}");
     let svc = signing("s3", SK);
     let (status, text) = send(&svc, Method::PUT, &format!("{base}/hyper-bucket"), "").await;
     assert!(status.is_success(), "{text}");

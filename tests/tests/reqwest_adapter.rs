@@ -6,7 +6,7 @@ use bytes::Bytes;
 use reqwest::{Client, Method, StatusCode};
 use sigv4::{Credentials, ManualClock, Signer};
 use sigv4_reqwest::SigV4Middleware;
-use sigv4_tests::servers::{s3s_fs, verifying_server, AK, SK};
+use sigv4_tests::servers::{rclone, s3s_fs, verifying_server, AK, SK};
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
@@ -143,7 +143,19 @@ const KEYS: [&str; 6] = [
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn s3s_fs_objects_round_trip() {
     let server = s3s_fs();
-    let base = format!("http://127.0.0.1:{}", server.port);
+    objects_round_trip(server.port).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rclone_objects_round_trip() {
+    let server = rclone();
+    objects_round_trip(server.port).await;
+}
+
+/// Bucket, objects with awkward keys, listing, streamed upload, presigned GET, expiry and
+/// a wrong secret, against the S3 server on `port`.
+async fn objects_round_trip(port: u16) {
+    let base = format!("http://127.0.0.1:{port}");
     let c = client("s3", SK);
 
     let r = c.put(format!("{base}/bucket")).send().await.unwrap();

@@ -3,7 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, reason = "tests")]
 
 use sigv4::{Credentials, Signer};
-use sigv4_tests::servers::{s3s_fs, verifying_server, AK, SK};
+use sigv4_tests::servers::{rclone, s3s_fs, verifying_server, AK, SK};
 use sigv4_ureq::SigV4Middleware;
 use std::io::Read;
 use std::time::Duration;
@@ -146,7 +146,17 @@ fn signs_what_the_verifying_server_accepts() {
 #[test]
 fn s3s_fs_accepts_and_serves() {
     let server = s3s_fs();
-    let base = format!("http://127.0.0.1:{}", server.port);
+    s3_accepts_and_serves(server.port);
+}
+
+#[test]
+fn rclone_accepts_and_serves() {
+    let server = rclone();
+    s3_accepts_and_serves(server.port);
+}
+
+fn s3_accepts_and_serves(port: u16) {
+    let base = format!("http://127.0.0.1:{port}");
     let s = agent("s3", SK);
     assert_eq!(
         text(s.put(&format!("{base}/ureq-bucket")).send_empty().unwrap()).0,
