@@ -118,6 +118,66 @@ async fn signs_what_the_verifying_server_accepts() {
         .contains("<Code>SignatureDoesNotMatch</Code>"));
 }
 
+/// CreateMultipartUpload, two UploadParts (the first at S3's 5 MiB minimum), Complete, and
+/// the object read back whole.
+async fn multipart_upload(c: &reqwest_middleware::ClientWithMiddleware, base: &str) {
+    fn between<'t>(text: &'t str, open: &str, close: &str) -> &'t str {
+        let start = text
+            .find(open)
+            .unwrap_or_else(|| panic!("no {open} in {text}"))
+            + open.len();
+        &text[start..start + text[start..].find(close).unwrap()]
+    }
+    let url = format!("{base}/bucket/multi%20part.bin");
+    let created = c
+        .post(format!("{url}?uploads"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let upload_id = between(&created, "<UploadId>", "</UploadId>").to_string();
+    let parts = [vec![b'a'; 5 << 20], b"tail".to_vec()];
+    let mut etags = Vec::new();
+    for (i, part) in parts.iter().enumerate() {
+        let r = c
+            .put(format!("{url}?partNumber={}&uploadId={upload_id}", i + 1))
+            .body(part.clone())
+            .send()
+            .await
+            .unwrap();
+        assert!(r.status().is_success(), "part {}: {}", i + 1, r.status());
+        etags.push(r.headers()["etag"].to_str().unwrap().to_string());
+    }
+    let body: String = etags
+        .iter()
+        .enumerate()
+        .map(|(i, e)| {
+            format!(
+                "<Part><PartNumber>{}</PartNumber><ETag>{e}</ETag></Part>",
+                i + 1
+            )
+        })
+        .collect();
+    let r = c
+        .post(format!("{url}?uploadId={upload_id}"))
+        .body(format!(
+            "<CompleteMultipartUpload>{body}</CompleteMultipartUpload>"
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        r.status().is_success(),
+        "complete: {}",
+        r.text().await.unwrap()
+    );
+    let got = c.get(&url).send().await.unwrap().bytes().await.unwrap();
+    assert_eq!(got.len(), (5 << 20) + 4);
+    assert!(got.ends_with(b"tail"));
+}
+
 /// `/bucket/key` encoded as S3 clients encode keys: every byte but unreserved ones and `/`.
 fn s3_path(bucket: &str, key: &str) -> String {
     let mut out = format!("/{bucket}/");
@@ -232,6 +292,51 @@ async fn objects_round_trip(port: u16) {
     .unwrap();
     let r = Client::new().get(presigned).send().await.unwrap();
     assert_eq!(r.text().await.unwrap(), format!("body 1 of {}", KEYS[1]));
+
+    // Presigned PUT through plain HTTP, and a presigned URL with one signature digit changed.
+    let put_url = reqwest::Url::parse(&format!("{base}/bucket/presigned-put.txt")).unwrap();
+    let presigned = sigv4_reqwest::presign(
+        &signer("s3", SK),
+        &Method::PUT,
+        &put_url,
+        &Default::default(),
+        Duration::from_secs(300),
+    )
+    .unwrap();
+    let r = Client::new()
+        .put(presigned.clone())
+        .body("put by URL")
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        r.status().is_success(),
+        "presigned put: {}",
+        r.text().await.unwrap()
+    );
+    let r = c.get(put_url.as_str()).send().await.unwrap();
+    assert_eq!(r.text().await.unwrap(), "put by URL");
+    let mut tampered = presigned.to_string();
+    let last = tampered.pop().unwrap();
+    tampered.push(if last == '0' { '1' } else { '0' });
+    let r = Client::new().get(tampered).send().await.unwrap();
+    assert!(r.status().as_u16() >= 400, "tampered signature accepted");
+
+    // Empty and repeated query values (repeats sent in sorted order: s3s-fs sorts by key only).
+    let r = c
+        .get(format!(
+            "{base}/bucket?delimiter=%2F&list-type=2&prefix=&x-id=ListObjectsV2&x-id=ListObjectsV2"
+        ))
+        .send()
+        .await
+        .unwrap();
+    let listing = r.text().await.unwrap();
+    assert!(
+        listing.contains("<Prefix>deep/</Prefix>") && listing.contains("<Key>plain.txt</Key>"),
+        "{listing}"
+    );
+
+    multipart_upload(&c, &base).await;
 
     // Expired presigned URL: signed an hour ago for a minute.
     let clock = Arc::new(ManualClock::new(
