@@ -8,6 +8,7 @@ use sigv4_core::{
 };
 use std::path::{Path, PathBuf};
 
+pub mod adapters;
 pub mod servers;
 
 /// The copied suite's `v4` folder.
@@ -209,6 +210,21 @@ pub fn suite_request(case: &str) -> OwnedRequest {
         req.path = "/example space/".into();
     }
     req
+}
+
+/// The text between the first `open` and the `close` after it.
+///
+/// # Panics
+/// If either is missing (the tests expect them).
+pub fn between<'t>(text: &'t str, open: &str, close: &str) -> &'t str {
+    let start = text
+        .find(open)
+        .unwrap_or_else(|| panic!("no {open} in {text}"))
+        + open.len();
+    let len = text[start..]
+        .find(close)
+        .unwrap_or_else(|| panic!("no {close} in {text}"));
+    &text[start..start + len]
 }
 
 /// How many botocore cases the differential tests want.

@@ -1,5 +1,5 @@
-//! sigv4-hyper's SignLayer over a hyper-util client, against the verifying server and
-//! s3s-fs on 127.0.0.1.
+//! sigv4-hyper's SignLayer over a hyper-util client, against the verifying server on
+//! 127.0.0.1 (the S3 servers and moto are in `s3_interop.rs` and `moto.rs`).
 #![allow(clippy::unwrap_used, clippy::expect_used, reason = "tests")]
 
 use bytes::Bytes;
@@ -9,7 +9,7 @@ use hyper_util::client::legacy::Client;
 use hyper_util::rt::TokioExecutor;
 use sigv4::{Credentials, Signer};
 use sigv4_hyper::{SignLayer, SignedBody};
-use sigv4_tests::servers::{rclone, s3s_fs, verifying_server, AK, SK};
+use sigv4_tests::servers::{verifying_server, AK, SK};
 use tower::{Layer, ServiceExt};
 
 type Http = Client<hyper_util::client::legacy::connect::HttpConnector, SignedBody<Full<Bytes>>>;
@@ -98,44 +98,4 @@ async fn signs_what_the_verifying_server_accepts() {
         text.contains("<Code>SignatureDoesNotMatch</Code>"),
         "{text}"
     );
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn s3s_fs_accepts_and_serves() {
-    let server = s3s_fs();
-    s3_accepts_and_serves(server.port).await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn rclone_accepts_and_serves() {
-    let server = rclone();
-    s3_accepts_and_serves(server.port).await;
-}
-
-async fn s3_accepts_and_serves(port: u16) {
-    let base = format!("http://127.0.0.1:{port}");
-    let svc = signing("s3", SK);
-    let (status, text) = send(&svc, Method::PUT, &format!("{base}/hyper-bucket"), "").await;
-    assert!(status.is_success(), "{text}");
-    let key = "/hyper-bucket/dir/with%20space%2Bplus%C3%A9.txt";
-    let (status, text) = send(&svc, Method::PUT, &format!("{base}{key}"), "from hyper").await;
-    assert!(status.is_success(), "{text}");
-    let (status, text) = send(&svc, Method::GET, &format!("{base}{key}"), "").await;
-    assert_eq!((status, text.as_str()), (StatusCode::OK, "from hyper"));
-    let (status, _) = send(
-        &signing("s3", "wrong"),
-        Method::PUT,
-        &format!("{base}/hyper-bucket/forged"),
-        "x",
-    )
-    .await;
-    assert!(status.as_u16() >= 400);
-    let (status, _) = send(
-        &svc,
-        Method::GET,
-        &format!("{base}/hyper-bucket/forged"),
-        "",
-    )
-    .await;
-    assert_eq!(status, StatusCode::NOT_FOUND);
 }

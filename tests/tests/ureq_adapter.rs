@@ -1,9 +1,9 @@
-//! sigv4-ureq's middleware and sign_request, against the verifying server and s3s-fs on
-//! 127.0.0.1.
+//! sigv4-ureq's middleware and sign_request, against the verifying server on 127.0.0.1
+//! (the S3 servers and moto are in `s3_interop.rs` and `moto.rs`).
 #![allow(clippy::unwrap_used, clippy::expect_used, reason = "tests")]
 
 use sigv4::{Credentials, Signer};
-use sigv4_tests::servers::{rclone, s3s_fs, verifying_server, AK, SK};
+use sigv4_tests::servers::{verifying_server, AK, SK};
 use sigv4_ureq::SigV4Middleware;
 use std::io::Read;
 use std::time::Duration;
@@ -141,34 +141,4 @@ fn signs_what_the_verifying_server_accepts() {
     );
     assert_eq!(got.0, 403);
     assert!(got.1.contains("<Code>SignatureDoesNotMatch</Code>"));
-}
-
-#[test]
-fn s3s_fs_accepts_and_serves() {
-    let server = s3s_fs();
-    s3_accepts_and_serves(server.port);
-}
-
-#[test]
-fn rclone_accepts_and_serves() {
-    let server = rclone();
-    s3_accepts_and_serves(server.port);
-}
-
-fn s3_accepts_and_serves(port: u16) {
-    let base = format!("http://127.0.0.1:{port}");
-    let s = agent("s3", SK);
-    assert_eq!(
-        text(s.put(&format!("{base}/ureq-bucket")).send_empty().unwrap()).0,
-        200
-    );
-    let key = format!("{base}/ureq-bucket/a%20b/%E6%97%A5%2B~.txt");
-    assert_eq!(text(s.put(&key).send("from ureq").unwrap()).0, 200);
-    assert_eq!(
-        text(s.get(&key).call().unwrap()),
-        (200, "from ureq".to_string())
-    );
-    let forged = format!("{base}/ureq-bucket/forged");
-    assert!(text(agent("s3", "wrong").put(&forged).send("x").unwrap()).0 >= 400);
-    assert_eq!(text(s.get(&forged).call().unwrap()).0, 404);
 }

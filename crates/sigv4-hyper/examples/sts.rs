@@ -14,13 +14,16 @@ use tower::{Layer, ServiceExt};
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
-    let endpoint = std::env::var("AWS_ENDPOINT_URL").unwrap_or_else(|_| "https://sts.amazonaws.com".into());
+    let endpoint =
+        std::env::var("AWS_ENDPOINT_URL").unwrap_or_else(|_| "https://sts.amazonaws.com".into());
     let signer = sigv4::Signer::builder("sts", "us-east-1").build();
     let client = Client::builder(TokioExecutor::new()).build_http();
     let signing = sigv4_hyper::SignLayer::new(signer).layer(client);
     let request = http::Request::post(format!("{endpoint}/"))
         .header("content-type", "application/x-www-form-urlencoded")
-        .body(Full::new(Bytes::from_static(b"Action=GetCallerIdentity&Version=2011-06-15")))?;
+        .body(Full::new(Bytes::from_static(
+            b"Action=GetCallerIdentity&Version=2011-06-15",
+        )))?;
     let response = signing.oneshot(request).await?;
     let status = response.status();
     let body = response.into_body().collect().await?.to_bytes();

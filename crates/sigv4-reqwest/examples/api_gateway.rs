@@ -11,7 +11,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let url = std::env::args().nth(1).ok_or("usage: api_gateway URL")?;
     let region = std::env::var("AWS_REGION").unwrap_or_else(|_| "us-east-1".into());
     let client = reqwest_middleware::ClientBuilder::new(reqwest::Client::new())
-        .with(SigV4Middleware::new(Signer::builder("execute-api", &region).build()))
+        .with(SigV4Middleware::new(
+            Signer::builder("execute-api", &region).build(),
+        ))
         .build();
     let response = client.get(&url).send().await?;
     println!("{}\n{}", response.status(), response.text().await?);

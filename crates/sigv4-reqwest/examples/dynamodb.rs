@@ -12,7 +12,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let endpoint = std::env::var("AWS_ENDPOINT_URL")
         .unwrap_or_else(|_| format!("https://dynamodb.{region}.amazonaws.com"));
     let client = reqwest_middleware::ClientBuilder::new(reqwest::Client::new())
-        .with(SigV4Middleware::new(Signer::builder("dynamodb", &region).build()))
+        .with(SigV4Middleware::new(
+            Signer::builder("dynamodb", &region).build(),
+        ))
         .build();
     let response = client
         .post(format!("{endpoint}/"))

@@ -11,7 +11,9 @@ use sigv4_reqwest::{SigV4Middleware, Signer};
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let bucket = std::env::args().nth(1).unwrap_or_else(|| "my-bucket".into());
+    let bucket = std::env::args()
+        .nth(1)
+        .unwrap_or_else(|| "my-bucket".into());
     let region = std::env::var("AWS_REGION").unwrap_or_else(|_| "us-east-1".into());
     let base = match std::env::var("AWS_ENDPOINT_URL") {
         Ok(endpoint) => format!("{endpoint}/{bucket}"),
@@ -21,9 +23,16 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .with(SigV4Middleware::new(Signer::builder("s3", &region).build()))
         .build();
 
-    let put = client.put(format!("{base}/hello%20world.txt")).body("hello from sigv4").send().await?;
+    let put = client
+        .put(format!("{base}/hello%20world.txt"))
+        .body("hello from sigv4")
+        .send()
+        .await?;
     println!("PUT  {}", put.status());
-    let get = client.get(format!("{base}/hello%20world.txt")).send().await?;
+    let get = client
+        .get(format!("{base}/hello%20world.txt"))
+        .send()
+        .await?;
     println!("GET  {} {:?}", get.status(), get.text().await?);
     let list = client.get(format!("{base}/?list-type=2")).send().await?;
     println!("LIST {}\n{}", list.status(), list.text().await?);

@@ -9,9 +9,12 @@ use sigv4_reqwest::{SigV4Middleware, Signer};
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let endpoint = std::env::var("AWS_ENDPOINT_URL").unwrap_or_else(|_| "https://sts.amazonaws.com".into());
+    let endpoint =
+        std::env::var("AWS_ENDPOINT_URL").unwrap_or_else(|_| "https://sts.amazonaws.com".into());
     let client = reqwest_middleware::ClientBuilder::new(reqwest::Client::new())
-        .with(SigV4Middleware::new(Signer::builder("sts", "us-east-1").build()))
+        .with(SigV4Middleware::new(
+            Signer::builder("sts", "us-east-1").build(),
+        ))
         .build();
     let response = client
         .post(format!("{endpoint}/"))

@@ -39,10 +39,12 @@ pub fn presign(
 /// An agent middleware that signs every request.
 ///
 /// Bodies: up to the buffer limit (1 MiB for S3, 16 MiB otherwise) the body is read,
-/// hashed and sent from memory; beyond it, the part read and the rest are streamed as
-/// `UNSIGNED-PAYLOAD` to S3 (set `content-length` for S3 uploads: a streamed body has no
-/// length ureq can know) and refused for services that sign payloads. A hash the caller
-/// puts in `x-amz-content-sha256` is used as is, and the body is not read.
+/// hashed and sent from memory. Beyond it, to S3, a body with a `content-length` header is
+/// streamed as `UNSIGNED-PAYLOAD`, never held whole; one without is read whole and sent
+/// with its length (ureq would otherwise send it chunked, which S3 refuses, and the
+/// middleware cannot see the size ureq knows). Beyond it, to other services, the body is
+/// refused: they sign payloads. A hash the caller puts in `x-amz-content-sha256` is used
+/// as is, and the body is not read.
 #[derive(Debug, Clone)]
 pub struct SigV4Middleware {
     signer: Signer,
@@ -70,6 +72,37 @@ fn error(e: Error) -> ureq::Error {
     ureq::Error::Io(std::io::Error::other(e))
 }
 
+impl SigV4Middleware {
+    /// Signs with the body read into memory, and sends it from there with its length.
+    fn send_read(
+        &self,
+        mut parts: http::request::Parts,
+        body: Vec<u8>,
+        next: MiddlewareNext,
+    ) -> Result<http::Response<Body>, ureq::Error> {
+        let kind = sigv4::http::Body::Bytes(&body);
+        self.signer
+            .sign_http(&parts.method, &parts.uri, &mut parts.headers, kind)
+            .map_err(error)?;
+        let carries_body = matches!(
+            parts.method,
+            http::Method::PUT | http::Method::POST | http::Method::PATCH
+        );
+        if body.is_empty() && !carries_body {
+            return next.handle(Request::from_parts(parts, SendBody::none()));
+        }
+        // The length is known: send it (S3 wants it, even 0).
+        parts
+            .headers
+            .insert(http::header::CONTENT_LENGTH, body.len().into());
+        let mut cursor = Cursor::new(body);
+        next.handle(Request::from_parts(
+            parts,
+            SendBody::from_reader(&mut cursor),
+        ))
+    }
+}
+
 impl Middleware for SigV4Middleware {
     fn handle(
         &self,
@@ -77,64 +110,34 @@ impl Middleware for SigV4Middleware {
         next: MiddlewareNext,
     ) -> Result<http::Response<Body>, ureq::Error> {
         let (mut parts, body) = request.into_parts();
+        let stream = sigv4::http::Body::Stream;
         if parts.headers.contains_key("x-amz-content-sha256") {
             self.signer
-                .sign_http(
-                    &parts.method,
-                    &parts.uri,
-                    &mut parts.headers,
-                    sigv4::http::Body::Stream,
-                )
+                .sign_http(&parts.method, &parts.uri, &mut parts.headers, stream)
                 .map_err(error)?;
             return next.handle(Request::from_parts(parts, body));
         }
-        let default = if self.signer.service() == "s3" {
-            1 << 20
-        } else {
-            16 << 20
-        };
-        let limit = self.buffer_limit.unwrap_or(default);
+        let s3 = self.signer.service() == "s3";
+        let limit = self
+            .buffer_limit
+            .unwrap_or(if s3 { 1 << 20 } else { 16 << 20 });
         let mut reader = body.into_reader();
         let mut head = Vec::new();
         (&mut reader)
             .take(limit as u64 + 1)
             .read_to_end(&mut head)
             .map_err(ureq::Error::Io)?;
-        if head.len() <= limit {
-            self.signer
-                .sign_http(
-                    &parts.method,
-                    &parts.uri,
-                    &mut parts.headers,
-                    sigv4::http::Body::Bytes(&head),
-                )
-                .map_err(error)?;
-            let carries_body = matches!(
-                parts.method,
-                http::Method::PUT | http::Method::POST | http::Method::PATCH
-            );
-            if !head.is_empty() || carries_body {
-                // Read into memory, the length is known: send it (S3 wants it, even 0).
-                parts
-                    .headers
-                    .insert(http::header::CONTENT_LENGTH, head.len().into());
-            }
-            if head.is_empty() && !carries_body {
-                return next.handle(Request::from_parts(parts, SendBody::none()));
-            }
-            let mut cursor = Cursor::new(head);
-            return next.handle(Request::from_parts(
-                parts,
-                SendBody::from_reader(&mut cursor),
-            ));
+        let sized = parts.headers.contains_key(http::header::CONTENT_LENGTH);
+        if head.len() > limit && s3 && !sized {
+            // ureq would send an unsized body chunked, which S3 refuses: read it all and
+            // send it with its length (set content-length to stream it instead).
+            reader.read_to_end(&mut head).map_err(ureq::Error::Io)?;
+        }
+        if head.len() <= limit || (s3 && !sized) {
+            return self.send_read(parts, head, next);
         }
         self.signer
-            .sign_http(
-                &parts.method,
-                &parts.uri,
-                &mut parts.headers,
-                sigv4::http::Body::Stream,
-            )
+            .sign_http(&parts.method, &parts.uri, &mut parts.headers, stream)
             .map_err(error)?;
         let mut rest = Cursor::new(head).chain(reader);
         next.handle(Request::from_parts(parts, SendBody::from_reader(&mut rest)))
