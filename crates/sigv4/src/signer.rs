@@ -166,6 +166,29 @@ impl Signer {
         self.presign_with(creds.as_ref(), req, expires_in)
     }
 
+    /// The canonical request and string to sign of `req` as [`Signer::sign`] would sign it
+    /// now (headers, or the query when `presign` gives an expiry), session token redacted:
+    /// for showing, and for comparing with what a server computed.
+    ///
+    /// # Errors
+    /// As [`Signer::sign`].
+    pub fn explain(
+        &self,
+        req: &Request<'_>,
+        presign: Option<Duration>,
+    ) -> Result<(String, String), Error> {
+        let creds = self.credentials()?;
+        let location = match presign {
+            Some(d) => Location::Query {
+                expires_in: u32::try_from(d.as_secs()).unwrap_or(u32::MAX),
+            },
+            None => Location::Headers,
+        };
+        self.with_params(creds.as_ref(), req, |params| {
+            Ok(render(req, params, location)?)
+        })
+    }
+
     fn credentials(&self) -> Result<Option<Arc<Credentials>>, Error> {
         match &self.inner.source {
             Source::Provider(p) => Ok(Some(p.credentials()?)),
@@ -375,19 +398,17 @@ fn unreachable_credentials<T>() -> Result<T, Error> {
     }))
 }
 
-/// Logs the canonical request and string to sign at debug level, the session token
-/// redacted (the secret never appears in them; the signature is not logged).
-fn log_signing(req: &Request<'_>, params: &SigningParams<'_>, location: Location) {
-    if !tracing::enabled!(tracing::Level::DEBUG) {
-        return;
-    }
+/// Renders the canonical request and string to sign, the session token redacted (the
+/// secret never appears in them).
+fn render(
+    req: &Request<'_>,
+    params: &SigningParams<'_>,
+    location: Location,
+) -> Result<(String, String), sigv4_core::Error> {
     let mut creq = String::new();
     let mut sts = String::new();
-    if sigv4_core::canonical_request(req, params, location, &mut creq).is_err()
-        || sigv4_core::string_to_sign(req, params, location, &mut sts).is_err()
-    {
-        return;
-    }
+    sigv4_core::canonical_request(req, params, location, &mut creq)?;
+    sigv4_core::string_to_sign(req, params, location, &mut sts)?;
     if let Some(token) = params.session_token {
         creq = creq.replace(token, "<redacted>");
         let mut encoded = String::new();
@@ -400,6 +421,18 @@ fn log_signing(req: &Request<'_>, params: &SigningParams<'_>, location: Location
         }
         creq = creq.replace(&encoded, "<redacted>");
     }
+    Ok((creq, sts))
+}
+
+/// Logs the canonical request and string to sign at debug level, the session token
+/// redacted (the secret never appears in them; the signature is not logged).
+fn log_signing(req: &Request<'_>, params: &SigningParams<'_>, location: Location) {
+    if !tracing::enabled!(tracing::Level::DEBUG) {
+        return;
+    }
+    let Ok((creq, sts)) = render(req, params, location) else {
+        return;
+    };
     tracing::debug!(
         canonical_request = %creq,
         string_to_sign = %sts,
