@@ -227,6 +227,15 @@ pub fn between<'t>(text: &'t str, open: &str, close: &str) -> &'t str {
     &text[start..start + len]
 }
 
+/// Changes the last character of `s` (a hex digit of a signature) to another digit.
+///
+/// # Panics
+/// If `s` is empty.
+pub fn flip_last_digit(s: &mut String) {
+    let last = s.pop().unwrap();
+    s.push(if last == '0' { '1' } else { '0' });
+}
+
 /// How many botocore cases the differential tests want.
 pub const MIN_BOTOCORE_CASES: usize = 2000;
 

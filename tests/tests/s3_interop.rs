@@ -217,8 +217,7 @@ async fn scenario(adapter: Adapter, port: u16) {
         &key_url,
         Duration::from_secs(300),
     );
-    let last = tampered.pop().unwrap();
-    tampered.push(if last == '0' { '1' } else { '0' });
+    sigv4_tests::flip_last_digit(&mut tampered);
     assert!(
         plain.get(&tampered).send().await.unwrap().status().as_u16() >= 400,
         "{adapter:?} tampered"

@@ -180,6 +180,27 @@ fn parse_headers(raw: &[String]) -> Result<Vec<(String, String)>> {
         .collect()
 }
 
+/// The URL, method and `-H` headers as `http` values, each error naming its input.
+fn target(
+    url: &str,
+    method: &str,
+    raw: &[String],
+) -> Result<(http::Uri, http::Method, http::HeaderMap)> {
+    let uri: http::Uri = url.parse().map_err(|e| format!("URL {url:?}: {e}"))?;
+    let method: http::Method = method
+        .parse()
+        .map_err(|_| format!("method {method:?} is not valid"))?;
+    let mut headers = http::HeaderMap::new();
+    for (n, v) in parse_headers(raw)? {
+        let name =
+            http::HeaderName::try_from(n.as_str()).map_err(|e| format!("header {n:?}: {e}"))?;
+        let value =
+            http::HeaderValue::try_from(v.as_str()).map_err(|e| format!("header {n:?}: {e}"))?;
+        headers.append(name, value);
+    }
+    Ok((uri, method, headers))
+}
+
 /// The service and region: as given, else inferred from the URL's host.
 fn scope(url: &str, service: Option<&str>, region: Option<&str>) -> Result<(String, String)> {
     if let (Some(s), Some(r)) = (service, region) {
@@ -225,22 +246,7 @@ fn request(args: &RequestArgs) -> Result<ExitCode> {
         flags.region.as_deref(),
     )?;
     let signer = signer(&service, &region, args.profile.as_deref());
-    let uri: http::Uri = flags
-        .url
-        .parse()
-        .map_err(|e| format!("URL {:?}: {e}", flags.url))?;
-    let method: http::Method = flags
-        .method
-        .parse()
-        .map_err(|_| format!("method {:?} is not valid", flags.method))?;
-    let mut headers = http::HeaderMap::new();
-    for (n, v) in parse_headers(&flags.headers)? {
-        let name =
-            http::HeaderName::try_from(n.as_str()).map_err(|e| format!("header {n:?}: {e}"))?;
-        let value =
-            http::HeaderValue::try_from(v.as_str()).map_err(|e| format!("header {n:?}: {e}"))?;
-        headers.append(name, value);
-    }
+    let (uri, method, mut headers) = target(&flags.url, &flags.method, &flags.headers)?;
     if flags.unsigned_payload {
         headers.insert(
             "x-amz-content-sha256",
@@ -426,23 +432,7 @@ fn diff(ours: &(String, String), theirs: &(String, String)) -> String {
 fn presign(args: &PresignArgs) -> Result<()> {
     let (service, region) = scope(&args.url, args.service.as_deref(), args.region.as_deref())?;
     let signer = signer(&service, &region, args.profile.as_deref());
-    let uri: http::Uri = args
-        .url
-        .parse()
-        .map_err(|e| format!("URL {:?}: {e}", args.url))?;
-    let method: http::Method = args
-        .method
-        .parse()
-        .map_err(|_| format!("method {:?} is not valid", args.method))?;
-    let mut headers = http::HeaderMap::new();
-    for (n, v) in parse_headers(&args.headers)? {
-        let name =
-            http::HeaderName::try_from(n.as_str()).map_err(|e| format!("header {n:?}: {e}"))?;
-        headers.append(
-            name,
-            http::HeaderValue::try_from(v.as_str()).map_err(|e| format!("header {n:?}: {e}"))?,
-        );
-    }
+    let (uri, method, headers) = target(&args.url, &args.method, &args.headers)?;
     let url = signer
         .presign_http(&method, &uri, &headers, Duration::from_secs(args.expires))
         .map_err(|e| e.to_string())?;

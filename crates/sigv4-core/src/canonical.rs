@@ -166,10 +166,7 @@ impl<'s, 'a> Canonical<'s, 'a> {
         fixed: &'a Fixed,
         scratch: &'s mut Scratch<'a>,
     ) -> Result<Self, Error> {
-        if !headers::is_token(req.method) {
-            return Err(Error::Method);
-        }
-        path::validate(req.path)?;
+        validate_target(req)?;
         collect_headers(req, params, loc, fixed, &mut scratch.headers)?;
         query::parse(req.query, &mut scratch.query)?;
         if let Location::Query { .. } = loc {
@@ -195,10 +192,7 @@ impl<'s, 'a> Canonical<'s, 'a> {
         fixed: &'a Fixed,
         scratch: &'s mut Scratch<'a>,
     ) -> Result<Self, Error> {
-        if !headers::is_token(req.method) {
-            return Err(Error::Method);
-        }
-        path::validate(req.path)?;
+        validate_target(req)?;
         for name in signed.split(';') {
             let before = scratch.headers.len();
             for h in req
@@ -271,6 +265,14 @@ impl<'s, 'a> Canonical<'s, 'a> {
             Kind::Wire | Kind::Raw => {}
         }
     }
+}
+
+/// The method is a token and the path a valid origin-form path.
+fn validate_target(req: &Request<'_>) -> Result<(), Error> {
+    if !headers::is_token(req.method) {
+        return Err(Error::Method);
+    }
+    path::validate(req.path)
 }
 
 /// A sink adaptor that URI-encodes what passes through it.
