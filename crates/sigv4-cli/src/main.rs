@@ -1,12 +1,13 @@
 //! `sigv4`: signed AWS requests from the shell.
 
 mod infer;
+mod progress;
 mod serve;
 
 use clap::{Args, Parser, Subcommand};
 use sigv4::{ChainProvider, EnvironmentProvider, ProfileProvider, ProvideCredentials, Signer};
 use sigv4_core::{Header, Payload, Settings, SigningKey, SigningParams, Timestamp};
-use std::io::Write;
+use std::io::{IsTerminal, Read, Write};
 use std::process::ExitCode;
 use std::time::Duration;
 
@@ -100,6 +101,9 @@ struct RequestArgs {
     /// Print the request, the canonical request and string to sign (secrets redacted).
     #[arg(short = 'v', long = "verbose")]
     verbose: bool,
+    /// No progress bars (they show on a terminal for transfers over 4 MiB).
+    #[arg(short = 's', long = "silent")]
+    silent: bool,
     /// A profile of ~/.aws/credentials and ~/.aws/config.
     #[arg(long)]
     profile: Option<String>,
@@ -261,7 +265,7 @@ fn request(args: &RequestArgs) -> Result<ExitCode> {
                 .map_err(|e| format!("-T {path}: {e}"))?
                 .len();
             headers.insert(http::header::CONTENT_LENGTH, len.into());
-            Some(file)
+            Some((file, len))
         }
         None => None,
     };
@@ -294,8 +298,11 @@ fn request(args: &RequestArgs) -> Result<ExitCode> {
         req = req.header(n, v);
     }
     let carries_body = matches!(flags.method.as_str(), "PUT" | "POST" | "PATCH");
+    let bars = progress::wanted(args.silent);
     let send_body = match upload {
-        Some(file) => ureq::SendBody::from_owned_reader(file),
+        Some((file, len)) => ureq::SendBody::from_owned_reader(
+            progress::Progress::new("upload", Some(len), bars).reader(file),
+        ),
         None if body.is_empty() && !carries_body => ureq::SendBody::none(),
         None => {
             // In memory: the length is known, send it (S3 refuses chunked bodies).
@@ -323,23 +330,43 @@ fn request(args: &RequestArgs) -> Result<ExitCode> {
         }
         let _ = writeln!(out);
     }
+    let length = resp
+        .headers()
+        .get(http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
     let mut reader = resp.body_mut().as_reader();
-    let mut text = Vec::new();
-    match &args.output {
-        Some(path) => {
-            let mut file = std::fs::File::create(path).map_err(|e| format!("-o {path}: {e}"))?;
-            std::io::copy(&mut reader, &mut file).map_err(|e| format!("-o {path}: {e}"))?;
-        }
-        None => {
-            std::io::copy(&mut reader, &mut text).map_err(|e| e.to_string())?;
-            std::io::stdout()
-                .write_all(&text)
-                .map_err(|e| e.to_string())?;
-        }
-    }
     if status == 403 {
+        // Small, and needed whole: the server's texts to explain the refusal.
+        let mut text = Vec::new();
+        reader
+            .read_to_end(&mut text)
+            .map_err(|e| format!("{}: {e}", flags.url))?;
+        match &args.output {
+            Some(path) => std::fs::write(path, &text).map_err(|e| format!("-o {path}: {e}"))?,
+            None => std::io::stdout()
+                .write_all(&text)
+                .map_err(|e| e.to_string())?,
+        }
         if let (Ok(ours), Some(theirs)) = (&ours, server_texts(&String::from_utf8_lossy(&text))) {
             eprint!("{}", diff(ours, &theirs));
+        }
+    } else {
+        match &args.output {
+            Some(path) => {
+                let mut file =
+                    std::fs::File::create(path).map_err(|e| format!("-o {path}: {e}"))?;
+                let bar = progress::Progress::new("download", length, bars);
+                progress::copy(&mut reader, &mut file, bar)
+                    .map_err(|e| format!("-o {path}: {e}"))?;
+            }
+            None => {
+                let stdout = std::io::stdout();
+                // A bar beside a body printed on the same terminal would garble both.
+                let bar =
+                    progress::Progress::new("download", length, bars && !stdout.is_terminal());
+                progress::copy(&mut reader, &mut stdout.lock(), bar)
+                    .map_err(|e| format!("{}: {e}", flags.url))?;
+            }
         }
     }
     Ok(if args.fail && status.as_u16() >= 400 {
@@ -412,18 +439,38 @@ fn diff(ours: &(String, String), theirs: &(String, String)) -> String {
     ] {
         out.push_str(&format!("* {what}:\n"));
         let (la, lb): (Vec<&str>, Vec<&str>) = (a.lines().collect(), b.lines().collect());
-        for i in 0..la.len().max(lb.len()) {
-            match (la.get(i), lb.get(i)) {
-                (Some(x), Some(y)) if x == y => out.push_str(&format!("  {x}\n")),
-                (x, y) => {
-                    if let Some(x) = x {
-                        out.push_str(&format!("- {x}\n"));
-                    }
-                    if let Some(y) = y {
-                        out.push_str(&format!("+ {y}\n"));
-                    }
-                }
-            }
+        for (mark, line) in line_diff(&la, &lb) {
+            out.push_str(&format!("{mark} {line}\n"));
+        }
+    }
+    out
+}
+
+/// The lines of `a` and `b` marked ' ' (both), '-' (only `a`) or '+' (only `b`), in order,
+/// by a longest common subsequence: a missing or extra line shifts nothing else.
+fn line_diff<'a>(a: &[&'a str], b: &[&'a str]) -> Vec<(char, &'a str)> {
+    // common[i][j]: the longest common subsequence of a[i..] and b[j..].
+    let mut common = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+    for i in (0..a.len()).rev() {
+        for j in (0..b.len()).rev() {
+            common[i][j] = if a[i] == b[j] {
+                common[i + 1][j + 1] + 1
+            } else {
+                common[i + 1][j].max(common[i][j + 1])
+            };
+        }
+    }
+    let (mut i, mut j, mut out) = (0, 0, Vec::with_capacity(a.len() + b.len()));
+    while i < a.len() || j < b.len() {
+        if i < a.len() && j < b.len() && a[i] == b[j] {
+            out.push((' ', a[i]));
+            (i, j) = (i + 1, j + 1);
+        } else if j == b.len() || (i < a.len() && common[i + 1][j] >= common[i][j + 1]) {
+            out.push(('-', a[i]));
+            i += 1;
+        } else {
+            out.push(('+', b[j]));
+            j += 1;
         }
     }
     out
@@ -531,4 +578,27 @@ fn sign(args: &SignArgs) -> Result<()> {
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::line_diff;
+
+    fn render(a: &str, b: &str) -> String {
+        let (la, lb): (Vec<&str>, Vec<&str>) = (a.lines().collect(), b.lines().collect());
+        line_diff(&la, &lb)
+            .into_iter()
+            .map(|(m, l)| format!("{m}{l}\n"))
+            .collect()
+    }
+
+    #[test]
+    fn a_missing_or_changed_line_shifts_nothing_else() {
+        assert_eq!(render("a\nb\nc", "a\nb\nc"), " a\n b\n c\n");
+        assert_eq!(render("a\nb\nc\nd", "a\nc\nd"), " a\n-b\n c\n d\n");
+        assert_eq!(render("a\nc", "a\nb\nc"), " a\n+b\n c\n");
+        assert_eq!(render("a\nb\nc", "a\nB\nc"), " a\n-b\n+B\n c\n");
+        assert_eq!(render("", "x"), "+x\n");
+        assert_eq!(render("x", ""), "-x\n");
+    }
 }

@@ -6,6 +6,7 @@
 use serde_json::Value;
 use sigv4_tests::servers::{s3s_fs, AK, SK};
 use std::process::{Command, Output};
+use std::time::{Duration, Instant};
 
 fn sigv4(args: &[&str], env: &[(&str, &str)]) -> Output {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_sigv4"));
@@ -196,11 +197,22 @@ fn request_against_s3s_fs() {
     assert_eq!(out.status.code(), Some(22), "{}", stderr(&out));
 }
 
-#[test]
-fn a_403_is_explained_against_the_servers_texts() {
-    // `sigv4 serve` answers SignatureDoesNotMatch with its canonical request, as S3 does.
+/// `sigv4 serve` on 127.0.0.1, stopped when dropped.
+struct Serve {
+    child: std::process::Child,
+    port: u16,
+}
+
+impl Drop for Serve {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn serve(service: &str) -> Serve {
     let port = sigv4_tests::servers::free_port();
-    let mut server = Command::new(env!("CARGO_BIN_EXE_sigv4"))
+    let child = Command::new(env!("CARGO_BIN_EXE_sigv4"))
         .args([
             "serve",
             "--port",
@@ -210,20 +222,25 @@ fn a_403_is_explained_against_the_servers_texts() {
             "--secret-key",
             SK,
             "--service",
-            "execute-api",
+            service,
         ])
         .stderr(std::process::Stdio::null())
         .spawn()
         .unwrap();
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    let server = Serve { child, port };
+    let deadline = Instant::now() + Duration::from_secs(20);
     while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(
-            std::time::Instant::now() < deadline,
-            "sigv4 serve did not start"
-        );
-        std::thread::sleep(std::time::Duration::from_millis(50));
+        assert!(Instant::now() < deadline, "sigv4 serve did not start");
+        std::thread::sleep(Duration::from_millis(50));
     }
-    let url = format!("http://127.0.0.1:{port}/items?b=2&a=1");
+    server
+}
+
+#[test]
+fn a_403_is_explained_against_the_servers_texts() {
+    // `sigv4 serve` answers SignatureDoesNotMatch with its canonical request, as S3 does.
+    let server = serve("execute-api");
+    let url = format!("http://127.0.0.1:{}/items?b=2&a=1", server.port);
     let scope = ["--service", "execute-api", "--region", "us-east-1"];
     let mut args = vec!["request"];
     args.extend(scope);
@@ -249,8 +266,163 @@ fn a_403_is_explained_against_the_servers_texts() {
     let err = stderr(&bad);
     assert!(stdout(&bad).contains("<Code>SignatureDoesNotMatch</Code>"));
     assert!(err.contains("the signing key differs"), "{err}");
-    let _ = server.kill();
-    let _ = server.wait();
+    assert!(!err.contains("\n- "), "no line differs: {err}");
+}
+
+/// A proxy on 127.0.0.1 for one request without a body: it rewrites `from` to `to` in
+/// the request head, asks the server to close, and relays the answer.
+fn rewriting_proxy(upstream: u16, from: &'static str, to: &'static str) -> u16 {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        let Ok((mut client, _)) = listener.accept() else {
+            return;
+        };
+        let timeout = Some(Duration::from_secs(20));
+        client.set_read_timeout(timeout).unwrap();
+        let mut head = Vec::new();
+        let mut byte = [0u8; 1];
+        while !head.ends_with(b"\r\n\r\n") && head.len() < 64 << 10 {
+            if client.read(&mut byte).unwrap_or(0) == 0 {
+                return;
+            }
+            head.push(byte[0]);
+        }
+        let text = String::from_utf8_lossy(&head[..head.len() - 2]).replace(from, to);
+        let mut server = std::net::TcpStream::connect(("127.0.0.1", upstream)).unwrap();
+        server.set_read_timeout(timeout).unwrap();
+        server
+            .write_all(format!("{text}connection: close\r\n\r\n").as_bytes())
+            .unwrap();
+        let mut answer = Vec::new();
+        let _ = server.read_to_end(&mut answer);
+        let _ = client.write_all(&answer);
+    });
+    port
+}
+
+#[test]
+fn a_403_from_an_altered_header_shows_the_line_that_differs() {
+    let server = serve("execute-api");
+    let port = rewriting_proxy(server.port, "x-note: from-client", "x-note: from-proxy");
+    let url = format!("http://127.0.0.1:{port}/items");
+    let out = sigv4(
+        &[
+            "request",
+            "--service",
+            "execute-api",
+            "--region",
+            "us-east-1",
+            "-H",
+            "X-Note: from-client",
+            &url,
+        ],
+        &[("AWS_ACCESS_KEY_ID", AK), ("AWS_SECRET_ACCESS_KEY", SK)],
+    );
+    let err = stderr(&out);
+    assert!(
+        stdout(&out).contains("<Code>SignatureDoesNotMatch</Code>"),
+        "{}",
+        stdout(&out)
+    );
+    assert!(
+        err.contains("\n- x-note:from-client\n+ x-note:from-proxy\n"),
+        "{err}"
+    );
+    // The other lines are shown unchanged, and the string to sign differs in the hash.
+    assert!(err.contains("\n  GET\n  /items\n"), "{err}");
+    assert!(err.contains("\n  AWS4-HMAC-SHA256\n"), "{err}");
+    assert!(!err.contains("signing key differs"), "{err}");
+    // Exactly two lines differ: the header, and the canonical request's hash.
+    let changed = |mark: &str| err.lines().filter(|l| l.starts_with(mark)).count();
+    assert_eq!((changed("- "), changed("+ ")), (2, 2), "{err}");
+}
+
+/// Runs the binary on a pseudo-terminal (util-linux `script`), so stderr is a terminal;
+/// returns all it wrote there.
+fn on_a_terminal(args: &[&str], env: &[(&str, &str)]) -> String {
+    let mut line = String::from(env!("CARGO_BIN_EXE_sigv4"));
+    for a in args {
+        assert!(!a.contains('\''), "{a}");
+        line.push_str(&format!(" '{a}'"));
+    }
+    let mut cmd = Command::new("script");
+    cmd.args(["-qec", &line, "/dev/null"])
+        .stdin(std::process::Stdio::null())
+        .env("TERM", "xterm")
+        .env("HOME", "/nonexistent-sigv4-home");
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let out = cmd
+        .output()
+        .expect("util-linux `script` runs the CLI on a pseudo-terminal");
+    assert!(out.status.success(), "{args:?}: {}", stdout(&out));
+    stdout(&out)
+}
+
+#[test]
+fn progress_bars_on_a_terminal_for_big_transfers_only() {
+    let server = s3s_fs();
+    let base = format!("http://127.0.0.1:{}/progress-bucket", server.port);
+    let env = [("AWS_ACCESS_KEY_ID", AK), ("AWS_SECRET_ACCESS_KEY", SK)];
+    let dir = tempfile::tempdir().unwrap();
+    let (big, small, got) = (
+        dir.path().join("big.bin"),
+        dir.path().join("small.bin"),
+        dir.path().join("got.bin"),
+    );
+    std::fs::File::create(&big)
+        .unwrap()
+        .set_len(24 << 20)
+        .unwrap();
+    std::fs::write(&small, vec![7u8; 1 << 20]).unwrap();
+    let (big, small, got) = (
+        big.to_str().unwrap(),
+        small.to_str().unwrap(),
+        got.to_str().unwrap(),
+    );
+    let run = |extra: &[&str]| {
+        let mut args = vec!["request", "-f", "--service", "s3", "--region", "us-east-1"];
+        args.extend(extra);
+        on_a_terminal(&args, &env)
+    };
+    run(&["-X", "PUT", &base]);
+
+    let shown = run(&["-T", big, "-X", "PUT", &format!("{base}/big")]);
+    assert!(shown.contains("upload ["), "{shown:?}");
+    assert!(shown.contains("24.00 MiB/24.00 MiB"), "{shown:?}");
+    let shown = run(&["-o", got, &format!("{base}/big")]);
+    assert!(shown.contains("download ["), "{shown:?}");
+    assert!(shown.contains("24.00 MiB/24.00 MiB"), "{shown:?}");
+    assert_eq!(std::fs::metadata(got).unwrap().len(), 24 << 20);
+
+    // Silenced, or small: no bar.
+    let shown = run(&["-s", "-T", big, "-X", "PUT", &format!("{base}/big2")]);
+    assert!(!shown.contains("MiB"), "{shown:?}");
+    let shown = run(&["-T", small, "-X", "PUT", &format!("{base}/small")]);
+    assert!(!shown.contains("MiB"), "{shown:?}");
+    let shown = run(&["-o", got, &format!("{base}/small")]);
+    assert!(!shown.contains("MiB"), "{shown:?}");
+
+    // Not a terminal: no bar either.
+    let out = sigv4(
+        &[
+            "request",
+            "-f",
+            "--service",
+            "s3",
+            "--region",
+            "us-east-1",
+            "-o",
+            got,
+            &format!("{base}/big"),
+        ],
+        &env,
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stderr(&out).is_empty(), "{}", stderr(&out));
 }
 
 #[test]
