@@ -125,3 +125,28 @@ fn verifying_every_suite_case_allocates_nothing() {
     assert_eq!(verified, cases.len());
     assert_eq!(count, 0, "heap allocations while verifying");
 }
+
+#[test]
+fn aws_chunked_signing_and_framing_allocate_nothing() {
+    use sigv4_core::{chunk_header, trailer_section, ChunkSigner, Header, Timestamp};
+    let time = Timestamp::parse_amz_date("20130524T000000Z").unwrap();
+    let key = SigningKey::derive("secret", time, "us-east-1", "s3").unwrap();
+    let data = vec![b'a'; 70_000];
+    let trailers = [Header::new("x-amz-checksum-crc32c", "sOO8/Q==")];
+    let mut out = [0u8; 256];
+    let mut written = 0;
+    let count = allocations(|| {
+        let seed = "4f232c4386841ef735655705268965c44a0e4690baa4adea153f7db9fa80a0a9";
+        let mut chunks = ChunkSigner::new(&key, time, seed).unwrap();
+        for piece in data.chunks(8192).chain([&[][..]]) {
+            let sig = chunks.sign_chunk(piece);
+            written += chunk_header(piece.len() as u64, Some(&sig))
+                .as_bytes()
+                .len();
+        }
+        let sig = chunks.sign_trailer(&trailers).unwrap();
+        written += trailer_section(&trailers, Some(&sig), &mut out).unwrap();
+    });
+    assert!(written > 9 * 85, "{written}");
+    assert_eq!(count, 0, "heap allocations while signing chunks");
+}

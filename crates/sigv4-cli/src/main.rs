@@ -5,6 +5,7 @@ mod progress;
 mod serve;
 
 use clap::{Args, Parser, Subcommand};
+use sigv4::chunked::{AwsChunked, AwsChunkedReader, Checksum};
 use sigv4::{ChainProvider, EnvironmentProvider, ProfileProvider, ProvideCredentials, Signer};
 use sigv4_core::{Header, Payload, Settings, SigningKey, SigningParams, Timestamp};
 use std::io::{IsTerminal, Read, Write};
@@ -29,7 +30,7 @@ struct Cli {
 enum Command {
     /// Send a signed request, curl-like.
     #[command(
-        after_help = "Examples:\n  sigv4 request https://my-bucket.s3.eu-west-1.amazonaws.com/?list-type=2\n  sigv4 request -X PUT -T big.iso https://my-bucket.s3.amazonaws.com/big.iso\n  sigv4 request -v -f https://abc.execute-api.eu-west-1.amazonaws.com/prod/items"
+        after_help = "Examples:\n  sigv4 request https://my-bucket.s3.eu-west-1.amazonaws.com/?list-type=2\n  sigv4 request -X PUT -T big.iso https://my-bucket.s3.amazonaws.com/big.iso\n  sigv4 request -X PUT -T big.iso --checksum crc32c https://my-bucket.s3.amazonaws.com/big.iso\n  sigv4 request -v -f https://abc.execute-api.eu-west-1.amazonaws.com/prod/items"
     )]
     Request(RequestArgs),
     /// Print a presigned URL.
@@ -101,12 +102,33 @@ struct RequestArgs {
     /// Print the request, the canonical request and string to sign (secrets redacted).
     #[arg(short = 'v', long = "verbose")]
     verbose: bool,
+    /// Send the body aws-chunked (S3 streaming upload): every chunk signed.
+    #[arg(long)]
+    aws_chunked: bool,
+    /// Send the body aws-chunked with this checksum in a trailer (signed, or unsigned with
+    /// --unsigned-payload).
+    #[arg(long, value_enum)]
+    checksum: Option<ChecksumArg>,
+    /// The aws-chunked chunk size in bytes (at least 8192; default 65536).
+    #[arg(long)]
+    chunk_size: Option<usize>,
     /// No progress bars (they show on a terminal for transfers over 4 MiB).
     #[arg(short = 's', long = "silent")]
     silent: bool,
     /// A profile of ~/.aws/credentials and ~/.aws/config.
     #[arg(long)]
     profile: Option<String>,
+}
+
+/// A checksum sent as an aws-chunked trailer.
+#[derive(clap::ValueEnum, Debug, Clone, Copy)]
+enum ChecksumArg {
+    /// x-amz-checksum-crc32
+    Crc32,
+    /// x-amz-checksum-crc32c
+    Crc32c,
+    /// x-amz-checksum-sha256
+    Sha256,
 }
 
 #[derive(Args, Debug)]
@@ -242,6 +264,37 @@ fn signer(service: &str, region: &str, profile: Option<&str>) -> Signer {
     }
 }
 
+/// The aws-chunked options the flags ask for, if any.
+fn chunked_options(args: &RequestArgs) -> Result<Option<AwsChunked>> {
+    if !args.aws_chunked && args.checksum.is_none() {
+        return Ok(None);
+    }
+    let checksum = args.checksum.map(|c| match c {
+        ChecksumArg::Crc32 => Checksum::Crc32,
+        ChecksumArg::Crc32c => Checksum::Crc32c,
+        ChecksumArg::Sha256 => Checksum::Sha256,
+    });
+    let options = match (checksum, args.request.unsigned_payload) {
+        (None, false) => AwsChunked::signed(),
+        (None, true) => {
+            return Err(
+                "--aws-chunked with --unsigned-payload needs --checksum (the trailer is what \
+                 an unsigned body is checked by)"
+                    .into(),
+            )
+        }
+        (Some(c), false) => AwsChunked::signed_with_checksum(c),
+        (Some(c), true) => AwsChunked::unsigned_with_checksum(c),
+    };
+    match args.chunk_size {
+        Some(n) => options
+            .chunk_len(n)
+            .map(Some)
+            .map_err(|e| format!("--chunk-size {n}: {e}")),
+        None => Ok(Some(options)),
+    }
+}
+
 fn request(args: &RequestArgs) -> Result<ExitCode> {
     let flags = &args.request;
     let (service, region) = scope(
@@ -257,6 +310,7 @@ fn request(args: &RequestArgs) -> Result<ExitCode> {
             http::HeaderValue::from_static("UNSIGNED-PAYLOAD"),
         );
     }
+    let chunked = chunked_options(args)?;
     let upload = match &args.upload_file {
         Some(path) => {
             let file = std::fs::File::open(path).map_err(|e| format!("-T {path}: {e}"))?;
@@ -270,15 +324,28 @@ fn request(args: &RequestArgs) -> Result<ExitCode> {
         None => None,
     };
     let body = body_of(flags)?;
-    let kind = if upload.is_some() {
-        sigv4::http::Body::Stream
-    } else {
-        sigv4::http::Body::Bytes(&body)
+    let encoder = match &chunked {
+        Some(options) => {
+            let len = upload.as_ref().map_or(body.len() as u64, |(_, len)| *len);
+            let encoder = signer
+                .sign_http_chunked(&method, &uri, &mut headers, len, options)
+                .map_err(|e| e.to_string())?;
+            Some(encoder)
+        }
+        None => {
+            let kind = if upload.is_some() {
+                sigv4::http::Body::Stream
+            } else {
+                sigv4::http::Body::Bytes(&body)
+            };
+            signer
+                .sign_http(&method, &uri, &mut headers, kind)
+                .map_err(|e| e.to_string())?;
+            None
+        }
     };
-    signer
-        .sign_http(&method, &uri, &mut headers, kind)
-        .map_err(|e| e.to_string())?;
-    let ours = explain(&signer, &method, &uri, &headers, upload.is_some(), &body);
+    let streamed = upload.is_some() || encoder.is_some();
+    let ours = explain(&signer, &method, &uri, &headers, streamed, &body);
     if args.verbose {
         eprintln!("> {method} {uri}");
         for (n, v) in &headers {
@@ -299,12 +366,20 @@ fn request(args: &RequestArgs) -> Result<ExitCode> {
     }
     let carries_body = matches!(flags.method.as_str(), "PUT" | "POST" | "PATCH");
     let bars = progress::wanted(args.silent);
-    let send_body = match upload {
-        Some((file, len)) => ureq::SendBody::from_owned_reader(
-            progress::Progress::new("upload", Some(len), bars).reader(file),
-        ),
-        None if body.is_empty() && !carries_body => ureq::SendBody::none(),
-        None => {
+    let send_body = match (upload, encoder) {
+        (Some((file, len)), encoder) => {
+            let file = progress::Progress::new("upload", Some(len), bars).reader(file);
+            match encoder {
+                Some(e) => ureq::SendBody::from_owned_reader(AwsChunkedReader::new(file, e)),
+                None => ureq::SendBody::from_owned_reader(file),
+            }
+        }
+        // The encoded length is in the headers already.
+        (None, Some(e)) => {
+            ureq::SendBody::from_owned_reader(AwsChunkedReader::new(std::io::Cursor::new(body), e))
+        }
+        (None, None) if body.is_empty() && !carries_body => ureq::SendBody::none(),
+        (None, None) => {
             // In memory: the length is known, send it (S3 refuses chunked bodies).
             req = req.header(http::header::CONTENT_LENGTH, body.len());
             ureq::SendBody::from_owned_reader(std::io::Cursor::new(body))

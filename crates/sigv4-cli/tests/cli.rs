@@ -197,6 +197,89 @@ fn request_against_s3s_fs() {
     assert_eq!(out.status.code(), Some(22), "{}", stderr(&out));
 }
 
+#[test]
+fn aws_chunked_uploads_against_s3s_fs() {
+    let server = s3s_fs();
+    let base = format!("http://127.0.0.1:{}/chunked-bucket", server.port);
+    let env = [("AWS_ACCESS_KEY_ID", AK), ("AWS_SECRET_ACCESS_KEY", SK)];
+    let run = |extra: &[&str]| {
+        let mut args = vec!["request", "-f", "--service", "s3", "--region", "us-east-1"];
+        args.extend(extra);
+        sigv4(&args, &env)
+    };
+    assert!(run(&["-X", "PUT", &base]).status.success());
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("body.bin");
+    let body: Vec<u8> = (0..300_001u32).map(|i| (i % 253) as u8).collect();
+    std::fs::write(&file, &body).unwrap();
+    let file = file.to_str().unwrap();
+    let got = dir.path().join("got.bin");
+    let got = got.to_str().unwrap();
+    for (i, flags) in [
+        vec!["--aws-chunked"],
+        vec!["--aws-chunked", "--chunk-size", "8192"],
+        vec!["--checksum", "crc32"],
+        vec!["--checksum", "sha256", "--unsigned-payload"],
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let url = format!("{base}/object-{i}");
+        let mut args = vec!["-X", "PUT", "-T", file];
+        args.extend(&flags);
+        args.push(&url);
+        let out = run(&args);
+        assert!(out.status.success(), "{flags:?}: {}", stderr(&out));
+        let out = run(&["-i", "-H", "x-amz-checksum-mode: ENABLED", "-o", got, &url]);
+        assert!(out.status.success(), "{flags:?}: {}", stderr(&out));
+        assert!(
+            std::fs::read(got).unwrap() == body,
+            "{flags:?}: read back differs"
+        );
+        if flags[0] == "--checksum" {
+            // The server computed the checksum of what it decoded and kept ours only
+            // because they agree; it shows it back.
+            let shown = stdout(&out).to_lowercase();
+            assert!(
+                shown.contains(&format!("x-amz-checksum-{}:", flags[1])),
+                "{shown}"
+            );
+        }
+    }
+    // Bad combinations are named.
+    let out = run(&[
+        "-X",
+        "PUT",
+        "-T",
+        file,
+        "--aws-chunked",
+        "--unsigned-payload",
+        &base,
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("needs --checksum"),
+        "{}",
+        stderr(&out)
+    );
+    let out = run(&[
+        "-X",
+        "PUT",
+        "-T",
+        file,
+        "--chunk-size",
+        "100",
+        "--aws-chunked",
+        &base,
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("--chunk-size 100"),
+        "{}",
+        stderr(&out)
+    );
+}
+
 /// `sigv4 serve` on 127.0.0.1, stopped when dropped.
 struct Serve {
     child: std::process::Child,

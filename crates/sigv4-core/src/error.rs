@@ -128,6 +128,10 @@ pub enum Error {
     UnsignedPayload,
     /// Verification: the signature is not the one the request and key give.
     SignatureMismatch,
+    /// aws-chunked: the seed signature is not 64 lower-case hex digits.
+    SeedSignature,
+    /// aws-chunked: a chunk's or the trailer's signature is not the one the data gives.
+    ChunkSignatureMismatch,
 }
 
 impl fmt::Display for Error {
@@ -201,6 +205,12 @@ impl fmt::Display for Error {
             }
             Self::UnsignedPayload => f.write_str("unsigned payload is not accepted here"),
             Self::SignatureMismatch => f.write_str("signature does not match"),
+            Self::SeedSignature => {
+                f.write_str("seed signature is not 64 lower-case hex digits")
+            }
+            Self::ChunkSignatureMismatch => {
+                f.write_str("chunk or trailer signature does not match its data")
+            }
         }
     }
 }

@@ -8,6 +8,7 @@
 extern crate std;
 
 mod canonical;
+mod chunked;
 mod date;
 mod encode;
 mod error;
@@ -24,6 +25,10 @@ mod verify;
 pub use canonical::headers::{MAX_HEADERS, MAX_SIGNED_HEADERS_LEN};
 pub use canonical::query::MAX_QUERY_PARAMETERS;
 pub use canonical::{Location, ALGORITHM, MAX_EXPIRES};
+pub use chunked::{
+    chunk_header, trailer_section, ChunkEncoding, ChunkHeader, ChunkSignature, ChunkSigner,
+    MIN_CHUNK_LEN,
+};
 pub use date::{AmzDate, DateStamp, HttpDate, Timestamp};
 pub use error::{DateFormat, Error};
 pub use key::{Scope, SigningKey, KEY_VALIDITY_DAYS, MAX_SCOPE_PART_LEN, MAX_SECRET_LEN};

@@ -116,6 +116,16 @@ pub enum Error {
     UnbufferedBody,
     /// A URL or header the signer produced or was given is not valid for the HTTP types.
     Http(String),
+    /// aws-chunked: a chunk length below S3's 8 KiB minimum, an empty chunk, or a short
+    /// chunk before the end of the body.
+    ChunkLength(usize),
+    /// aws-chunked: the body is not the length declared in `x-amz-decoded-content-length`.
+    BodyLength {
+        /// Bytes the declared length still expected.
+        declared_remaining: u64,
+        /// Bytes given (0 at the end of the body).
+        given: u64,
+    },
 }
 
 impl fmt::Display for Error {
@@ -141,6 +151,25 @@ impl fmt::Display for Error {
                  or give its SHA-256 in x-amz-content-sha256",
             ),
             Self::Http(e) => write!(f, "invalid HTTP value: {e}"),
+            Self::ChunkLength(len) => write!(
+                f,
+                "aws-chunked chunk of {len} bytes: chunks are at least 8 KiB, only the last \
+                 may be shorter, and none is empty"
+            ),
+            Self::BodyLength {
+                declared_remaining,
+                given,
+            } if *given > *declared_remaining => write!(
+                f,
+                "aws-chunked body is longer than declared: {given} more bytes where \
+                 {declared_remaining} were left"
+            ),
+            Self::BodyLength {
+                declared_remaining, ..
+            } => write!(
+                f,
+                "aws-chunked body ended {declared_remaining} bytes short of its declared length"
+            ),
         }
     }
 }

@@ -19,8 +19,8 @@ pub enum Body<'a> {
 impl Signer {
     /// The payload to sign for a request with these headers and body, by the rules every
     /// adapter follows: a hash the caller put in `x-amz-content-sha256` is used as is (and
-    /// `UNSIGNED-PAYLOAD` there means unsigned); bytes in memory are hashed; a stream is
-    /// `UNSIGNED-PAYLOAD` for S3 and an error elsewhere.
+    /// `UNSIGNED-PAYLOAD` or a streaming marker there is signed as such); bytes in memory
+    /// are hashed; a stream is `UNSIGNED-PAYLOAD` for S3 and an error elsewhere.
     ///
     /// # Errors
     /// [`Error::UnbufferedBody`] for a stream to a service that signs payloads;
@@ -34,6 +34,9 @@ impl Signer {
             let given = given.to_str().map_err(|_| sigv4_core::Error::PayloadHash)?;
             if given == "UNSIGNED-PAYLOAD" {
                 return Ok(Payload::Unsigned);
+            }
+            if let Some(streaming) = sigv4_core::ChunkEncoding::from_marker(given) {
+                return Ok(streaming.payload());
             }
             return Ok(Payload::from_sha256_hex(given)?);
         }
@@ -107,6 +110,73 @@ impl Signer {
             .url()
             .parse()
             .map_err(|e: http::uri::InvalidUri| Error::Http(e.to_string()))
+    }
+}
+
+impl Signer {
+    /// Prepares and signs an aws-chunked upload of `decoded_len` body bytes: sets
+    /// `content-encoding: aws-chunked` (ahead of any other coding), `content-length` (the
+    /// encoded length), `x-amz-decoded-content-length`, `x-amz-trailer` and
+    /// `x-amz-sdk-checksum-algorithm` for a checksum, and
+    /// the signature headers (the payload signed as `options`' streaming marker); drops
+    /// `transfer-encoding`. Wrap the body in [`crate::chunked::AwsChunkedReader`] with the
+    /// encoder returned.
+    ///
+    /// # Errors
+    /// As [`Signer::sign`].
+    pub fn sign_http_chunked(
+        &self,
+        method: &Method,
+        uri: &Uri,
+        headers: &mut HeaderMap,
+        decoded_len: u64,
+        options: &crate::chunked::AwsChunked,
+    ) -> Result<crate::chunked::ChunkEncoder, Error> {
+        use http::header::{CONTENT_ENCODING, CONTENT_LENGTH, TRANSFER_ENCODING};
+        let coding = match headers.get(CONTENT_ENCODING).map(HeaderValue::to_str) {
+            Some(Ok(v)) if v.split(',').any(|c| c.trim() == "aws-chunked") => v.to_string(),
+            Some(Ok(v)) if !v.trim().is_empty() => format!("aws-chunked,{v}"),
+            _ => "aws-chunked".to_string(),
+        };
+        let value = |v: &str| HeaderValue::from_str(v).map_err(|e| Error::Http(e.to_string()));
+        headers.insert(CONTENT_ENCODING, value(&coding)?);
+        headers.insert(
+            "x-amz-decoded-content-length",
+            HeaderValue::from(decoded_len),
+        );
+        match options.checksum() {
+            Some(checksum) => {
+                headers.insert(
+                    "x-amz-trailer",
+                    HeaderValue::from_static(checksum.header_name()),
+                );
+                headers.insert(
+                    "x-amz-sdk-checksum-algorithm",
+                    HeaderValue::from_static(checksum.algorithm()),
+                );
+            }
+            None => {
+                headers.remove("x-amz-trailer");
+            }
+        }
+        headers.insert(
+            CONTENT_LENGTH,
+            HeaderValue::from(options.encoded_length(decoded_len)),
+        );
+        headers.remove(TRANSFER_ENCODING);
+        let marker = options.encoding().payload().marker().unwrap_or_default();
+        if self.adds_content_sha256() {
+            headers.remove("x-amz-content-sha256");
+        } else {
+            headers.insert("x-amz-content-sha256", HeaderValue::from_static(marker));
+        }
+        let (signed, encoder) = {
+            let views = views(headers);
+            let req = view(method, uri, &views, options.encoding().payload())?;
+            self.sign_chunked(&req, options, decoded_len)?
+        };
+        apply(headers, signed.iter())?;
+        Ok(encoder)
     }
 }
 

@@ -1,6 +1,7 @@
 #![doc = include_str!("../README.md")]
 
 mod cache;
+pub mod chunked;
 mod clock;
 mod credentials;
 mod error;

@@ -189,6 +189,11 @@ impl Signer {
         })
     }
 
+    /// Whether signing adds `x-amz-content-sha256` (S3 rules).
+    pub(crate) fn adds_content_sha256(&self) -> bool {
+        self.inner.content_sha256_header
+    }
+
     fn credentials(&self) -> Result<Option<Arc<Credentials>>, Error> {
         match &self.inner.source {
             Source::Provider(p) => Ok(Some(p.credentials()?)),
@@ -359,16 +364,22 @@ impl Signer {
         creds: Option<&Arc<Credentials>>,
         req: &Request<'_>,
     ) -> Result<SignedHeaders, Error> {
-        self.with_params(creds, req, |params| {
-            let signed = sigv4_core::sign(req, params)?;
-            log_signing(req, params, Location::Headers);
-            Ok(SignedHeaders {
-                headers: signed
-                    .headers()
-                    .map(|(n, v)| (n, Zeroizing::new(v.to_string())))
-                    .collect(),
-                signature: signed.signature().to_string(),
-            })
+        self.with_params(creds, req, |params| signed_headers(req, params))
+    }
+
+    /// Signs `req` in headers, and returns the key and time it was signed with (an
+    /// aws-chunked body goes on signing with them).
+    pub(crate) fn sign_keeping_key(
+        &self,
+        req: &Request<'_>,
+    ) -> Result<(SignedHeaders, SigningKey, Timestamp), Error> {
+        let creds = self.credentials()?;
+        self.with_params(creds.as_ref(), req, |params| {
+            Ok((
+                signed_headers(req, params)?,
+                params.key.clone(),
+                params.time,
+            ))
         })
     }
 
@@ -389,6 +400,18 @@ impl Signer {
             })
         })
     }
+}
+
+fn signed_headers(req: &Request<'_>, params: &SigningParams<'_>) -> Result<SignedHeaders, Error> {
+    let signed = sigv4_core::sign(req, params)?;
+    log_signing(req, params, Location::Headers);
+    Ok(SignedHeaders {
+        headers: signed
+            .headers()
+            .map(|(n, v)| (n, Zeroizing::new(v.to_string())))
+            .collect(),
+        signature: signed.signature().to_string(),
+    })
 }
 
 fn unreachable_credentials<T>() -> Result<T, Error> {

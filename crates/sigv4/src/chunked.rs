@@ -1,0 +1,549 @@
+//! S3 streaming uploads (aws-chunked): a body sent in signed chunks, optionally ending in a
+//! checksum trailer computed while it is sent, so a body of any size is signed without
+//! being read twice or held in memory.
+//!
+//! [`Signer::sign_chunked`] signs the request's headers (the seed) and hands back a
+//! [`ChunkEncoder`]; [`AwsChunkedReader`] wraps any reader of the body into the encoded
+//! body to send. The `http` feature's [`Signer::sign_http_chunked`](crate::Signer) also sets
+//! `content-encoding`, `x-amz-decoded-content-length`, `x-amz-trailer` and `content-length`.
+//!
+//! ```
+//! use sigv4::chunked::{AwsChunked, AwsChunkedReader, Checksum};
+//! use sigv4::{Credentials, Signer};
+//! use sigv4_core::{Header, Request};
+//! use std::io::Read;
+//!
+//! let signer = Signer::builder("s3", "us-east-1")
+//!     .credentials(Credentials::new("AKIDEXAMPLE", "secret"))
+//!     .build();
+//! let body = vec![7u8; 100_000];
+//! let chunked = AwsChunked::signed_with_checksum(Checksum::Crc32c);
+//! let length = chunked.encoded_length(body.len() as u64).to_string();
+//! let decoded = body.len().to_string();
+//! let headers = [
+//!     Header::new("content-encoding", "aws-chunked"),
+//!     Header::new("x-amz-decoded-content-length", &decoded),
+//!     Header::new("x-amz-trailer", chunked.trailer_name().unwrap_or_default()),
+//!     Header::new("content-length", &length),
+//! ];
+//! let req = Request::from_url(
+//!     "PUT", "https://bucket.s3.amazonaws.com/key", &headers, chunked.encoding().payload(),
+//! )?;
+//! let (signed, encoder) = signer.sign_chunked(&req, &chunked, body.len() as u64)?;
+//! assert!(signed.get("authorization").is_some());
+//! let mut wire = Vec::new();
+//! AwsChunkedReader::new(&body[..], encoder).read_to_end(&mut wire)?;
+//! assert_eq!(wire.len().to_string(), length);
+//! assert!(wire.starts_with(b"10000;chunk-signature="));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+use crate::{Error, SignedHeaders, Signer};
+use sha2::{Digest, Sha256};
+use sigv4_core::{
+    chunk_header, trailer_section, ChunkEncoding, ChunkSignature, ChunkSigner, Header, Request,
+    SigningKey, Timestamp, MIN_CHUNK_LEN,
+};
+use std::io::{self, Read};
+
+/// The chunk length used unless set: 64 KiB, as the AWS SDKs send.
+pub const DEFAULT_CHUNK_LEN: usize = 64 * 1024;
+
+/// A checksum of the body sent as a trailer (`x-amz-checksum-*`), computed while sending;
+/// S3 checks it and stores it with the object.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Checksum {
+    /// CRC-32 (ISO-HDLC), `x-amz-checksum-crc32`.
+    Crc32,
+    /// CRC-32C (Castagnoli), `x-amz-checksum-crc32c`.
+    Crc32c,
+    /// SHA-256, `x-amz-checksum-sha256`.
+    Sha256,
+}
+
+impl Checksum {
+    /// The trailer's name.
+    pub const fn header_name(self) -> &'static str {
+        match self {
+            Self::Crc32 => "x-amz-checksum-crc32",
+            Self::Crc32c => "x-amz-checksum-crc32c",
+            Self::Sha256 => "x-amz-checksum-sha256",
+        }
+    }
+
+    /// The algorithm's name, as `x-amz-sdk-checksum-algorithm` and `x-amz-checksum-algorithm`
+    /// give it.
+    pub const fn algorithm(self) -> &'static str {
+        match self {
+            Self::Crc32 => "CRC32",
+            Self::Crc32c => "CRC32C",
+            Self::Sha256 => "SHA256",
+        }
+    }
+
+    /// The length of the base64 value (the trailer section's size is known before sending).
+    const fn value_len(self) -> usize {
+        match self {
+            Self::Crc32 | Self::Crc32c => 8,
+            Self::Sha256 => 44,
+        }
+    }
+
+    /// The checksum of `data`, base64, as the trailer carries it.
+    pub fn of(self, data: &[u8]) -> String {
+        let mut state = ChecksumState::new(self);
+        state.update(data);
+        state.finish()
+    }
+}
+
+/// A running checksum.
+#[derive(Clone)]
+enum ChecksumState {
+    Crc32(crc32fast::Hasher),
+    Crc32c(u32),
+    Sha256(Sha256),
+}
+
+impl ChecksumState {
+    fn new(kind: Checksum) -> Self {
+        match kind {
+            Checksum::Crc32 => Self::Crc32(crc32fast::Hasher::new()),
+            Checksum::Crc32c => Self::Crc32c(0),
+            Checksum::Sha256 => Self::Sha256(Sha256::new()),
+        }
+    }
+
+    fn update(&mut self, data: &[u8]) {
+        match self {
+            Self::Crc32(h) => h.update(data),
+            Self::Crc32c(c) => *c = crc32c::crc32c_append(*c, data),
+            Self::Sha256(h) => h.update(data),
+        }
+    }
+
+    fn finish(self) -> String {
+        match self {
+            Self::Crc32(h) => base64(&h.finalize().to_be_bytes()),
+            Self::Crc32c(c) => base64(&c.to_be_bytes()),
+            Self::Sha256(h) => base64(&h.finalize()),
+        }
+    }
+}
+
+/// Standard base64 with padding.
+fn base64(bytes: &[u8]) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for group in bytes.chunks(3) {
+        let n = group
+            .iter()
+            .enumerate()
+            .fold(0u32, |n, (i, &b)| n | u32::from(b) << (16 - 8 * i));
+        for i in 0..4 {
+            if i <= group.len() {
+                out.push(char::from(ALPHABET[((n >> (18 - 6 * i)) & 63) as usize]));
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+/// How to send a body aws-chunked: the encoding, the chunk length, the checksum trailer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AwsChunked {
+    encoding: ChunkEncoding,
+    chunk_len: usize,
+    checksum: Option<Checksum>,
+}
+
+impl AwsChunked {
+    /// `STREAMING-AWS4-HMAC-SHA256-PAYLOAD`: every chunk signed.
+    pub const fn signed() -> Self {
+        Self {
+            encoding: ChunkEncoding::Signed,
+            chunk_len: DEFAULT_CHUNK_LEN,
+            checksum: None,
+        }
+    }
+
+    /// `STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER`: every chunk signed, then `checksum`
+    /// in a signed trailer.
+    pub const fn signed_with_checksum(checksum: Checksum) -> Self {
+        Self {
+            encoding: ChunkEncoding::SignedTrailer,
+            chunk_len: DEFAULT_CHUNK_LEN,
+            checksum: Some(checksum),
+        }
+    }
+
+    /// `STREAMING-UNSIGNED-PAYLOAD-TRAILER`: chunks unsigned, `checksum` in the trailer
+    /// (what the AWS SDKs send by default over HTTPS).
+    pub const fn unsigned_with_checksum(checksum: Checksum) -> Self {
+        Self {
+            encoding: ChunkEncoding::UnsignedTrailer,
+            chunk_len: DEFAULT_CHUNK_LEN,
+            checksum: Some(checksum),
+        }
+    }
+
+    /// Sets the chunk length (every chunk but the last): at least 8 KiB, S3's minimum.
+    ///
+    /// # Errors
+    /// [`Error::ChunkLength`] below 8 KiB.
+    pub fn chunk_len(mut self, len: usize) -> Result<Self, Error> {
+        if len < MIN_CHUNK_LEN {
+            return Err(Error::ChunkLength(len));
+        }
+        self.chunk_len = len;
+        Ok(self)
+    }
+
+    /// The encoding, whose [`ChunkEncoding::payload`] the headers are signed with.
+    pub const fn encoding(&self) -> ChunkEncoding {
+        self.encoding
+    }
+
+    /// The checksum sent in the trailer, if any.
+    pub const fn checksum(&self) -> Option<Checksum> {
+        self.checksum
+    }
+
+    /// The `x-amz-trailer` value, when a checksum trailer is sent.
+    pub fn trailer_name(&self) -> Option<&'static str> {
+        self.checksum.map(Checksum::header_name)
+    }
+
+    /// Bytes after the final chunk's header line: the trailer lines, the trailer signature
+    /// line and the closing empty line.
+    fn trailer_section_len(&self) -> u64 {
+        let lines = self
+            .checksum
+            .map_or(0, |c| c.header_name().len() + 1 + c.value_len() + 2);
+        let signature = if self.encoding == ChunkEncoding::SignedTrailer {
+            "x-amz-trailer-signature:".len() + 64 + 2
+        } else {
+            0
+        };
+        (lines + signature + 2) as u64
+    }
+
+    /// The `Content-Length` of `decoded_len` bytes sent this way.
+    pub fn encoded_length(&self, decoded_len: u64) -> u64 {
+        self.encoding
+            .encoded_length(
+                decoded_len,
+                self.chunk_len as u64,
+                self.trailer_section_len(),
+            )
+            .unwrap_or(u64::MAX)
+    }
+}
+
+impl Default for AwsChunked {
+    fn default() -> Self {
+        Self::signed()
+    }
+}
+
+/// Encodes one body into aws-chunked frames, signing each chunk in turn. Made by
+/// [`Signer::sign_chunked`]; it holds the day's signing key (never the secret) until dropped.
+pub struct ChunkEncoder {
+    key: SigningKey,
+    time: Timestamp,
+    previous: String,
+    options: AwsChunked,
+    checksum: Option<ChecksumState>,
+    remaining: u64,
+    finished: bool,
+}
+
+impl std::fmt::Debug for ChunkEncoder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ChunkEncoder")
+            .field("scope", self.key.scope())
+            .field("options", &self.options)
+            .field("remaining", &self.remaining)
+            .finish_non_exhaustive()
+    }
+}
+
+impl ChunkEncoder {
+    /// An encoder for `decoded_len` bytes, from the seed signature the request's headers
+    /// were signed with, at `time`, with `key`.
+    ///
+    /// # Errors
+    /// [`sigv4_core::Error::SeedSignature`], [`sigv4_core::Error::KeyDate`].
+    pub fn new(
+        key: SigningKey,
+        time: Timestamp,
+        seed: &str,
+        options: AwsChunked,
+        decoded_len: u64,
+    ) -> Result<Self, Error> {
+        ChunkSigner::new(&key, time, seed)?;
+        Ok(Self {
+            key,
+            time,
+            previous: seed.to_string(),
+            checksum: options.checksum.map(ChecksumState::new),
+            options,
+            remaining: decoded_len,
+            finished: false,
+        })
+    }
+
+    /// The length of every chunk but the last.
+    pub fn chunk_len(&self) -> usize {
+        self.options.chunk_len
+    }
+
+    /// Body bytes still expected.
+    pub fn remaining(&self) -> u64 {
+        self.remaining
+    }
+
+    fn signer(&self) -> Result<ChunkSigner<'_>, Error> {
+        Ok(ChunkSigner::new(&self.key, self.time, &self.previous)?)
+    }
+
+    fn chain(&mut self, signature: ChunkSignature) {
+        self.previous.clear();
+        self.previous.push_str(signature.as_str());
+    }
+
+    /// Appends the frame of the next chunk of body to `out`: `data` must be a full chunk
+    /// ([`ChunkEncoder::chunk_len`] bytes), or the rest of the body.
+    ///
+    /// # Errors
+    /// [`Error::BodyLength`] when `data` goes past the declared length, or is short of a
+    /// full chunk before the end; [`Error::ChunkLength`] for an empty chunk (the final empty
+    /// chunk is [`ChunkEncoder::finish`]'s).
+    pub fn encode_chunk(&mut self, data: &[u8], out: &mut Vec<u8>) -> Result<(), Error> {
+        let len = data.len() as u64;
+        if data.is_empty() {
+            return Err(Error::ChunkLength(0));
+        }
+        if self.finished || len > self.remaining {
+            return Err(Error::BodyLength {
+                declared_remaining: self.remaining,
+                given: len,
+            });
+        }
+        if data.len() != self.options.chunk_len && len != self.remaining {
+            return Err(Error::ChunkLength(data.len()));
+        }
+        let signature = if self.options.encoding.signs_chunks() {
+            let sig = self.signer()?.sign_chunk(data);
+            self.chain(sig);
+            Some(sig)
+        } else {
+            None
+        };
+        if let Some(c) = &mut self.checksum {
+            c.update(data);
+        }
+        out.extend_from_slice(chunk_header(len, signature.as_ref()).as_bytes());
+        out.extend_from_slice(data);
+        out.extend_from_slice(b"\r\n");
+        self.remaining -= len;
+        Ok(())
+    }
+
+    /// Appends the final empty chunk and the trailer (checksum and its signature).
+    ///
+    /// # Errors
+    /// [`Error::BodyLength`] when body bytes are still expected.
+    pub fn finish(&mut self, out: &mut Vec<u8>) -> Result<(), Error> {
+        if self.finished || self.remaining != 0 {
+            return Err(Error::BodyLength {
+                declared_remaining: self.remaining,
+                given: 0,
+            });
+        }
+        let signature = if self.options.encoding.signs_chunks() {
+            let sig = self.signer()?.sign_chunk(b"");
+            self.chain(sig);
+            Some(sig)
+        } else {
+            None
+        };
+        out.extend_from_slice(chunk_header(0, signature.as_ref()).as_bytes());
+        let value = self.checksum.take().map(ChecksumState::finish);
+        let trailers: Vec<Header<'_>> = match (&self.options.checksum, &value) {
+            (Some(kind), Some(v)) => vec![Header::new(kind.header_name(), v)],
+            _ => Vec::new(),
+        };
+        let trailer_signature = if self.options.encoding == ChunkEncoding::SignedTrailer {
+            Some(self.signer()?.sign_trailer(&trailers)?)
+        } else {
+            None
+        };
+        let mut section = [0u8; 256];
+        let n = trailer_section(&trailers, trailer_signature.as_ref(), &mut section)?;
+        out.extend_from_slice(&section[..n]);
+        if let Some(sig) = trailer_signature {
+            self.chain(sig);
+        }
+        self.finished = true;
+        Ok(())
+    }
+}
+
+/// A reader of the aws-chunked encoding of another reader's body: reads a chunk, signs it,
+/// hands out its frame; the body must be exactly the declared length (a short or long body
+/// is an [`io::ErrorKind::InvalidData`] error, never a request the server would refuse
+/// late). Memory: one chunk.
+#[derive(Debug)]
+pub struct AwsChunkedReader<R> {
+    inner: R,
+    encoder: ChunkEncoder,
+    chunk: Vec<u8>,
+    frame: Vec<u8>,
+    at: usize,
+    done: bool,
+}
+
+impl<R: Read> AwsChunkedReader<R> {
+    /// Encodes `inner`'s bytes with `encoder`.
+    pub fn new(inner: R, encoder: ChunkEncoder) -> Self {
+        Self {
+            inner,
+            chunk: Vec::with_capacity(encoder.chunk_len()),
+            frame: Vec::with_capacity(encoder.chunk_len() + 128),
+            encoder,
+            at: 0,
+            done: false,
+        }
+    }
+
+    /// Reads the next chunk (full, or the rest of the body) and frames it.
+    fn refill(&mut self) -> io::Result<()> {
+        self.frame.clear();
+        self.at = 0;
+        // Less than a chunk when the rest is shorter, so it fits a usize.
+        let want = usize::try_from(self.encoder.remaining())
+            .map_or(self.encoder.chunk_len(), |rest| {
+                rest.min(self.encoder.chunk_len())
+            });
+        self.chunk.resize(want, 0);
+        let mut filled = 0;
+        while filled < want {
+            match self.inner.read(&mut self.chunk[filled..]) {
+                Ok(0) => break,
+                Ok(n) => filled += n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e),
+            }
+        }
+        let invalid = |e: Error| io::Error::new(io::ErrorKind::InvalidData, e);
+        if filled < want {
+            return Err(invalid(Error::BodyLength {
+                declared_remaining: self.encoder.remaining(),
+                given: filled as u64,
+            }));
+        }
+        if want > 0 {
+            return self
+                .encoder
+                .encode_chunk(&self.chunk, &mut self.frame)
+                .map_err(invalid);
+        }
+        // The declared length is sent: the body must end here.
+        let mut probe = [0u8; 1];
+        loop {
+            match self.inner.read(&mut probe) {
+                Ok(0) => break,
+                Ok(_) => {
+                    return Err(invalid(Error::BodyLength {
+                        declared_remaining: 0,
+                        given: 1,
+                    }))
+                }
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e),
+            }
+        }
+        self.done = true;
+        self.encoder.finish(&mut self.frame).map_err(invalid)
+    }
+}
+
+impl<R: Read> Read for AwsChunkedReader<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if self.at == self.frame.len() {
+            if self.done {
+                return Ok(0);
+            }
+            self.refill()?;
+        }
+        let n = buf.len().min(self.frame.len() - self.at);
+        buf[..n].copy_from_slice(&self.frame[self.at..self.at + n]);
+        self.at += n;
+        Ok(n)
+    }
+}
+
+impl Signer {
+    /// Signs `req` (whose payload must be `options`' streaming marker) and returns the
+    /// encoder of its `decoded_len`-byte body, seeded with the signature.
+    ///
+    /// # Errors
+    /// As [`Signer::sign`]; [`Error::Core`] with [`sigv4_core::Error::PayloadHash`] when
+    /// the request's payload is not `options.encoding().payload()`.
+    pub fn sign_chunked(
+        &self,
+        req: &Request<'_>,
+        options: &AwsChunked,
+        decoded_len: u64,
+    ) -> Result<(SignedHeaders, ChunkEncoder), Error> {
+        if req.payload != options.encoding.payload() {
+            return Err(sigv4_core::Error::PayloadHash.into());
+        }
+        let (signed, key, time) = self.sign_keeping_key(req)?;
+        let encoder = ChunkEncoder::new(key, time, signed.signature(), *options, decoded_len)?;
+        Ok((signed, encoder))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base64_matches_rfc_4648() {
+        for (input, output) in [
+            ("", ""),
+            ("f", "Zg=="),
+            ("fo", "Zm8="),
+            ("foo", "Zm9v"),
+            ("foob", "Zm9vYg=="),
+            ("fooba", "Zm9vYmE="),
+            ("foobar", "Zm9vYmFy"),
+        ] {
+            assert_eq!(base64(input.as_bytes()), output);
+        }
+    }
+
+    #[test]
+    fn checksums_of_known_inputs() {
+        // CRC check values of "123456789" (the CRC catalogue), and the S3 documentation's
+        // CRC-32C of 66,560 bytes of `a`.
+        let check = |c: Checksum| c.of(b"123456789");
+        assert_eq!(
+            check(Checksum::Crc32),
+            base64(&0xCBF4_3926u32.to_be_bytes())
+        );
+        assert_eq!(
+            check(Checksum::Crc32c),
+            base64(&0xE306_9283u32.to_be_bytes())
+        );
+        assert_eq!(Checksum::Crc32c.of(&[b'a'; 66_560]), "sOO8/Q==");
+        assert_eq!(
+            Checksum::Sha256.of(b""),
+            "47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU="
+        );
+    }
+}
