@@ -5,6 +5,7 @@
 
 use crate::canonical::query::{self, Params};
 use crate::canonical::{headers, Canonical, Fixed, PayloadHash, Scratch, ALGORITHM, MAX_EXPIRES};
+use crate::chunked::ChunkSigner;
 use crate::date::Timestamp;
 use crate::error::Error;
 use crate::key::{Scope, SigningKey};
@@ -283,6 +284,7 @@ pub struct Verified {
     scope: Scope,
     time: Timestamp,
     payload: VerifiedPayload,
+    signature: [u8; 32],
 }
 
 impl Verified {
@@ -304,6 +306,20 @@ impl Verified {
     /// What the signature says about the body.
     pub fn payload(&self) -> VerifiedPayload {
         self.payload
+    }
+
+    /// The checker of this request's aws-chunked body: chunk and trailer signatures chained
+    /// from the request's own signature, with `key`, the key it was verified with.
+    ///
+    /// # Errors
+    /// [`Error::KeyDate`] when `key` does not cover the request's time.
+    pub fn chunk_signer<'k>(&self, key: &'k SigningKey) -> Result<ChunkSigner<'k>, Error> {
+        let seed = hex32(&self.signature);
+        ChunkSigner::new(
+            key,
+            self.time,
+            core::str::from_utf8(&seed).unwrap_or_default(),
+        )
     }
 }
 
@@ -458,6 +474,7 @@ where
         scope,
         time,
         payload: verified_payload,
+        signature: auth.signature,
     })
 }
 

@@ -1,8 +1,10 @@
 #![doc = include_str!("../README.md")]
 
+mod chunked;
 mod sign;
 mod verify;
 
+pub use chunked::ChunkedBodyError;
 pub use sign::{SignLayer, SignService, SignedBody};
 
 pub use verify::{

@@ -1,12 +1,15 @@
 //! A tower layer for servers that verifies each incoming SigV4 request.
 
+use crate::chunked::{ChunkedDecoder, Step};
 use bytes::Bytes;
 use http::{HeaderValue, Request, Response, StatusCode};
 use http_body::{Body, Frame, SizeHint};
 use http_body_util::{BodyExt, Either, Full, Limited};
 use sha2::{Digest, Sha256};
 use sigv4::{Clock, SystemClock};
-use sigv4_core::{Error as CoreError, Header, Payload, SigningKey, Timestamp, VerifiedPayload};
+use sigv4_core::{
+    ChunkEncoding, Error as CoreError, Header, Payload, SigningKey, Timestamp, VerifiedPayload,
+};
 use std::collections::HashMap;
 use std::fmt;
 use std::future::Future;
@@ -62,8 +65,13 @@ pub struct VerifiedIdentity {
 /// it is read and ends with an error instead of its last frame if the hash differs: the
 /// inner service must not commit what it read from a body that ended in an error. A larger
 /// body whose hash is not given (other services sign the body's hash without sending it)
-/// is refused with 413. aws-chunked bodies (`STREAMING-...` payloads) are refused with 501
-/// for now.
+/// is refused with 413. aws-chunked bodies (the three `STREAMING-...` payloads) are
+/// decoded: each chunk is buffered (up to the buffer limit) and handed on only once its
+/// signature checks; the trailer's signature, a checksum named in `x-amz-trailer` (CRC32,
+/// CRC32C, SHA-256) and `x-amz-decoded-content-length` are checked at the end, and the
+/// trailers handed on as the body's trailers frame. A body that fails a check ends in a
+/// [`ChunkedBodyError`]. The inner service sees the decoded body, with its length in
+/// `content-length` and `aws-chunked` gone from `content-encoding`.
 #[derive(Clone)]
 pub struct VerifyLayer {
     config: Config,
@@ -218,13 +226,11 @@ where
         .headers
         .get("x-amz-content-sha256")
         .map(HeaderValue::as_bytes);
-    let streaming = claimed.is_some_and(|c| c.starts_with(b"STREAMING-"));
-    if streaming {
-        return Err(Rejection::new(
-            StatusCode::NOT_IMPLEMENTED,
-            "NotImplemented",
-            "aws-chunked uploads are not verified by this server yet",
-        ));
+    let streaming = claimed
+        .and_then(|c| std::str::from_utf8(c).ok())
+        .and_then(ChunkEncoding::from_marker);
+    if let Some(encoding) = streaming {
+        return admit_chunked(config, parts, body, encoding);
     }
     let hash_given = claimed.is_some_and(|c| c.len() == 64);
     let presigned = parts
@@ -258,6 +264,113 @@ where
         Err(body)
     };
     let outcome = {
+        let payload = match &buffered {
+            Ok(bytes) => Payload::Bytes(bytes),
+            Err(_) => Payload::Unsigned,
+        };
+        check_parts(config, &parts, payload)
+    };
+    let (identity, expected, _) = outcome?;
+    parts.extensions.insert(identity);
+    let body = match buffered {
+        Ok(bytes) => VerifiedBody {
+            kind: Kind::Full(Some(bytes)),
+        },
+        Err(body) => VerifiedBody {
+            kind: Kind::Stream {
+                inner: body,
+                hash: expected.map(|d| (Sha256::new(), d)),
+            },
+        },
+    };
+    Ok(Request::from_parts(parts, body))
+}
+
+/// Verifies an aws-chunked request's headers, then hands on its body decoded, each chunk
+/// checked before it is passed on. The inner service sees the decoded body: its length in
+/// `content-length`, `aws-chunked` gone from `content-encoding`.
+fn admit_chunked<B>(
+    config: &Config,
+    mut parts: http::request::Parts,
+    body: B,
+    encoding: ChunkEncoding,
+) -> Result<Request<VerifiedBody<B>>, Rejection> {
+    let (identity, _, verified) = check_parts(config, &parts, Payload::Unsigned)?;
+    let key = key_lookup(config)(verified.access_key_id(), verified.scope())
+        .ok_or_else(|| Rejection::from_core(CoreError::UnknownAccessKey))?;
+    let seed = {
+        let signer = verified.chunk_signer(&key).map_err(Rejection::from_core)?;
+        signer.previous().to_string()
+    };
+    let header = |name: &str| parts.headers.get(name).and_then(|v| v.to_str().ok());
+    let declared = match header("x-amz-decoded-content-length") {
+        Some(v) => Some(v.trim().parse::<u64>().map_err(|_| {
+            Rejection::new(
+                StatusCode::BAD_REQUEST,
+                "InvalidArgument",
+                "x-amz-decoded-content-length is not a number",
+            )
+        })?),
+        None => None,
+    };
+    if encoding.has_trailer() && header("x-amz-trailer").is_none() {
+        return Err(Rejection::new(
+            StatusCode::BAD_REQUEST,
+            "InvalidRequest",
+            "a streaming payload with a trailer needs x-amz-trailer",
+        ));
+    }
+    let decoder = ChunkedDecoder::new(
+        key,
+        verified.time(),
+        seed,
+        encoding,
+        declared,
+        header("x-amz-trailer"),
+        config.buffer_limit,
+    );
+    let codings: Vec<&str> = header("content-encoding")
+        .unwrap_or("")
+        .split(',')
+        .map(str::trim)
+        .filter(|c| !c.is_empty() && *c != "aws-chunked")
+        .collect();
+    let codings = codings.join(",");
+    if codings.is_empty() {
+        parts.headers.remove(http::header::CONTENT_ENCODING);
+    } else if let Ok(v) = HeaderValue::from_str(&codings) {
+        parts.headers.insert(http::header::CONTENT_ENCODING, v);
+    }
+    match declared {
+        Some(n) => {
+            parts
+                .headers
+                .insert(http::header::CONTENT_LENGTH, HeaderValue::from(n));
+        }
+        None => {
+            parts.headers.remove(http::header::CONTENT_LENGTH);
+        }
+    }
+    parts.extensions.insert(identity);
+    Ok(Request::from_parts(
+        parts,
+        VerifiedBody {
+            kind: Kind::Chunked {
+                inner: body,
+                decoder: Box::new(decoder),
+                ended: false,
+            },
+        },
+    ))
+}
+
+/// Verifies the request of `parts` whose body is `payload`.
+fn check_parts(
+    config: &Config,
+    parts: &http::request::Parts,
+    payload: Payload<'_>,
+) -> Result<Checked, Rejection> {
+    {
         let headers: Vec<Header<'_>> = parts
             .headers
             .iter()
@@ -280,30 +393,13 @@ where
             path: parts.uri.path(),
             query: parts.uri.query().unwrap_or(""),
             headers: &headers,
-            payload: match &buffered {
-                Ok(bytes) => Payload::Bytes(bytes),
-                Err(_) => Payload::Unsigned,
-            },
+            payload,
         };
         check(config, &view)
-    };
-    let (identity, expected) = outcome?;
-    parts.extensions.insert(identity);
-    let body = match buffered {
-        Ok(bytes) => VerifiedBody {
-            kind: Kind::Full(Some(bytes)),
-        },
-        Err(body) => VerifiedBody {
-            kind: Kind::Stream {
-                inner: body,
-                hash: expected.map(|d| (Sha256::new(), d)),
-            },
-        },
-    };
-    Ok(Request::from_parts(parts, body))
+    }
 }
 
-type Checked = (VerifiedIdentity, Option<[u8; 32]>);
+type Checked = (VerifiedIdentity, Option<[u8; 32]>, sigv4_core::Verified);
 
 fn check(config: &Config, view: &sigv4_core::Request<'_>) -> Result<Checked, Rejection> {
     let now = config.clock.timestamp().ok_or_else(|| {
@@ -340,7 +436,9 @@ fn check(config: &Config, view: &sigv4_core::Request<'_>) -> Result<Checked, Rej
     let (payload_signed, expected) = match verified.payload() {
         VerifiedPayload::Checked => (true, None),
         VerifiedPayload::Expected(d) => (true, Some(d)),
-        VerifiedPayload::Unsigned | VerifiedPayload::Streaming => (false, None),
+        // Signed chunks: each is checked as the body is read.
+        VerifiedPayload::Streaming => (true, None),
+        VerifiedPayload::Unsigned => (false, None),
     };
     let identity = VerifiedIdentity {
         access_key_id: verified.access_key_id().to_string(),
@@ -349,7 +447,7 @@ fn check(config: &Config, view: &sigv4_core::Request<'_>) -> Result<Checked, Rej
         canonical_request: explain.then_some(creq),
         payload_signed,
     };
-    Ok((identity, expected))
+    Ok((identity, expected, verified))
 }
 
 /// The signing key of an access key id for the scope a request claims, from its secret.
@@ -482,6 +580,11 @@ enum Kind<B> {
         inner: B,
         hash: Option<(Sha256, [u8; 32])>,
     },
+    Chunked {
+        inner: B,
+        decoder: Box<ChunkedDecoder>,
+        ended: bool,
+    },
 }
 
 impl<B> fmt::Debug for Kind<B> {
@@ -489,6 +592,7 @@ impl<B> fmt::Debug for Kind<B> {
         match self {
             Kind::Full(_) => f.write_str("Full"),
             Kind::Stream { .. } => f.write_str("Stream"),
+            Kind::Chunked { .. } => f.write_str("Chunked"),
         }
     }
 }
@@ -539,6 +643,28 @@ where
                     }
                 }
             },
+            Kind::Chunked {
+                inner,
+                decoder,
+                ended,
+            } => loop {
+                match decoder.step(*ended) {
+                    Err(e) => return Poll::Ready(Some(Err(Box::new(e)))),
+                    Ok(Step::Data(data)) => return Poll::Ready(Some(Ok(Frame::data(data)))),
+                    Ok(Step::Trailers(map)) => return Poll::Ready(Some(Ok(Frame::trailers(map)))),
+                    Ok(Step::Done) => return Poll::Ready(None),
+                    Ok(Step::NeedMore) => match Pin::new(&mut *inner).poll_frame(cx) {
+                        Poll::Pending => return Poll::Pending,
+                        Poll::Ready(Some(Ok(frame))) => {
+                            if let Some(data) = frame.data_ref() {
+                                decoder.feed(data);
+                            }
+                        }
+                        Poll::Ready(Some(Err(e))) => return Poll::Ready(Some(Err(e.into()))),
+                        Poll::Ready(None) => *ended = true,
+                    },
+                }
+            },
         }
     }
 
@@ -547,6 +673,7 @@ where
             Kind::Full(Some(b)) => SizeHint::with_exact(b.len() as u64),
             Kind::Full(None) => SizeHint::with_exact(0),
             Kind::Stream { inner, .. } => inner.size_hint(),
+            Kind::Chunked { .. } => SizeHint::default(),
         }
     }
 }

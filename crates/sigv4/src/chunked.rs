@@ -91,42 +91,69 @@ impl Checksum {
 
     /// The checksum of `data`, base64, as the trailer carries it.
     pub fn of(self, data: &[u8]) -> String {
-        let mut state = ChecksumState::new(self);
+        let mut state = ChecksumHasher::new(self);
         state.update(data);
         state.finish()
     }
+
+    /// A running checksum, for data that arrives in pieces.
+    pub fn hasher(self) -> ChecksumHasher {
+        ChecksumHasher::new(self)
+    }
+
+    /// The checksum a trailer name (`x-amz-checksum-crc32c`, any case) stands for.
+    pub fn from_header_name(name: &str) -> Option<Self> {
+        [Self::Crc32, Self::Crc32c, Self::Sha256]
+            .into_iter()
+            .find(|c| c.header_name().eq_ignore_ascii_case(name))
+    }
 }
 
-/// A running checksum.
+/// A running checksum ([`Checksum::hasher`]).
 #[derive(Clone)]
-enum ChecksumState {
+pub struct ChecksumHasher(Running);
+
+#[derive(Clone)]
+enum Running {
     Crc32(crc32fast::Hasher),
     Crc32c(u32),
     Sha256(Sha256),
 }
 
-impl ChecksumState {
+impl std::fmt::Debug for ChecksumHasher {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self.0 {
+            Running::Crc32(_) => "ChecksumHasher(CRC32)",
+            Running::Crc32c(_) => "ChecksumHasher(CRC32C)",
+            Running::Sha256(_) => "ChecksumHasher(SHA256)",
+        })
+    }
+}
+
+impl ChecksumHasher {
     fn new(kind: Checksum) -> Self {
-        match kind {
-            Checksum::Crc32 => Self::Crc32(crc32fast::Hasher::new()),
-            Checksum::Crc32c => Self::Crc32c(0),
-            Checksum::Sha256 => Self::Sha256(Sha256::new()),
+        Self(match kind {
+            Checksum::Crc32 => Running::Crc32(crc32fast::Hasher::new()),
+            Checksum::Crc32c => Running::Crc32c(0),
+            Checksum::Sha256 => Running::Sha256(Sha256::new()),
+        })
+    }
+
+    /// Adds `data`.
+    pub fn update(&mut self, data: &[u8]) {
+        match &mut self.0 {
+            Running::Crc32(h) => h.update(data),
+            Running::Crc32c(c) => *c = crc32c::crc32c_append(*c, data),
+            Running::Sha256(h) => h.update(data),
         }
     }
 
-    fn update(&mut self, data: &[u8]) {
-        match self {
-            Self::Crc32(h) => h.update(data),
-            Self::Crc32c(c) => *c = crc32c::crc32c_append(*c, data),
-            Self::Sha256(h) => h.update(data),
-        }
-    }
-
-    fn finish(self) -> String {
-        match self {
-            Self::Crc32(h) => base64(&h.finalize().to_be_bytes()),
-            Self::Crc32c(c) => base64(&c.to_be_bytes()),
-            Self::Sha256(h) => base64(&h.finalize()),
+    /// The checksum, base64, as the trailer carries it.
+    pub fn finish(self) -> String {
+        match self.0 {
+            Running::Crc32(h) => base64(&h.finalize().to_be_bytes()),
+            Running::Crc32c(c) => base64(&c.to_be_bytes()),
+            Running::Sha256(h) => base64(&h.finalize()),
         }
     }
 }
@@ -255,7 +282,7 @@ pub struct ChunkEncoder {
     time: Timestamp,
     previous: String,
     options: AwsChunked,
-    checksum: Option<ChecksumState>,
+    checksum: Option<ChecksumHasher>,
     remaining: u64,
     finished: bool,
 }
@@ -288,7 +315,7 @@ impl ChunkEncoder {
             key,
             time,
             previous: seed.to_string(),
-            checksum: options.checksum.map(ChecksumState::new),
+            checksum: options.checksum.map(ChecksumHasher::new),
             options,
             remaining: decoded_len,
             finished: false,
@@ -371,7 +398,7 @@ impl ChunkEncoder {
             None
         };
         out.extend_from_slice(chunk_header(0, signature.as_ref()).as_bytes());
-        let value = self.checksum.take().map(ChecksumState::finish);
+        let value = self.checksum.take().map(ChecksumHasher::finish);
         let trailers: Vec<Header<'_>> = match (&self.options.checksum, &value) {
             (Some(kind), Some(v)) => vec![Header::new(kind.header_name(), v)],
             _ => Vec::new(),

@@ -1,0 +1,441 @@
+//! Decoding and checking an aws-chunked body on the server: every chunk's signature before
+//! its data is handed on, the trailer's signature, the trailer checksum, and the declared
+//! length.
+
+use bytes::{Buf as _, Bytes, BytesMut};
+use http::{HeaderMap, HeaderName, HeaderValue};
+use sha2::{Digest, Sha256};
+use sigv4::chunked::{Checksum, ChecksumHasher};
+use sigv4_core::{ChunkEncoding, ChunkSigner, Header, SigningKey, Timestamp};
+use std::fmt;
+
+/// Longest chunk header or trailer line accepted.
+const MAX_LINE: usize = 4096;
+/// Most trailer bytes accepted.
+const MAX_TRAILERS: usize = 16 * 1024;
+
+/// Why an aws-chunked body was refused; the inner service reads it as the body's error.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ChunkedBodyError {
+    /// The framing is not aws-chunked: a bad size line, a missing CRLF, a signature where
+    /// none belongs or none where one must be.
+    Malformed(&'static str),
+    /// A chunk is longer than the server buffers to check it.
+    ChunkTooLarge {
+        /// The chunk's length.
+        len: u64,
+        /// The limit.
+        limit: usize,
+    },
+    /// A chunk's signature is not the one its data gives.
+    ChunkSignatureMismatch,
+    /// The trailer's signature is missing or is not the one its headers give.
+    TrailerSignatureMismatch,
+    /// The checksum named in `x-amz-trailer` is missing from the trailer or differs from
+    /// the body's.
+    ChecksumMismatch {
+        /// The trailer, `x-amz-checksum-crc32c`.
+        name: &'static str,
+    },
+    /// The body's length is not `x-amz-decoded-content-length`.
+    LengthMismatch {
+        /// Declared.
+        declared: u64,
+        /// Received (so far, when over).
+        received: u64,
+    },
+    /// The body ended before its final chunk.
+    Incomplete,
+}
+
+impl fmt::Display for ChunkedBodyError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Malformed(what) => write!(f, "aws-chunked body is malformed: {what}"),
+            Self::ChunkTooLarge { len, limit } => {
+                write!(
+                    f,
+                    "aws-chunked chunk of {len} bytes is over this server's {limit}"
+                )
+            }
+            Self::ChunkSignatureMismatch => {
+                f.write_str("aws-chunked chunk signature does not match")
+            }
+            Self::TrailerSignatureMismatch => {
+                f.write_str("aws-chunked trailer signature is missing or does not match")
+            }
+            Self::ChecksumMismatch { name } => {
+                write!(
+                    f,
+                    "{name} is missing from the trailer or differs from the body's"
+                )
+            }
+            Self::LengthMismatch { declared, received } => write!(
+                f,
+                "aws-chunked body of {received} bytes, x-amz-decoded-content-length says {declared}"
+            ),
+            Self::Incomplete => f.write_str("aws-chunked body ended before its final chunk"),
+        }
+    }
+}
+
+impl std::error::Error for ChunkedBodyError {}
+
+/// What the decoder has for the inner service.
+#[derive(Debug)]
+pub(crate) enum Step {
+    /// A checked chunk of the body.
+    Data(Bytes),
+    /// The trailing headers, checked (the signature left out).
+    Trailers(HeaderMap),
+    /// More input is needed.
+    NeedMore,
+    /// The body is over and all of it checked.
+    Done,
+}
+
+#[derive(Debug)]
+enum State {
+    /// Expecting a chunk's header line.
+    Header,
+    /// Reading a chunk's data.
+    Data {
+        remaining: u64,
+        claimed: Option<[u8; 64]>,
+    },
+    /// Expecting the CRLF after a chunk's data.
+    DataEnd {
+        claimed: Option<[u8; 64]>,
+    },
+    /// After the final chunk: trailer lines until an empty one.
+    Trailers,
+    /// Everything checked; the trailers still to hand out.
+    Finished(Option<HeaderMap>),
+    Done,
+}
+
+/// The aws-chunked decoder of one request body.
+pub(crate) struct ChunkedDecoder {
+    key: SigningKey,
+    time: Timestamp,
+    previous: String,
+    encoding: ChunkEncoding,
+    declared: Option<u64>,
+    received: u64,
+    checksum: Option<(Checksum, ChecksumHasher)>,
+    max_chunk: usize,
+    input: BytesMut,
+    chunk: BytesMut,
+    hash: Sha256,
+    trailers: Vec<(String, String)>,
+    trailer_signature: Option<String>,
+    trailer_bytes: usize,
+    state: State,
+}
+
+impl fmt::Debug for ChunkedDecoder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ChunkedDecoder")
+            .field("encoding", &self.encoding)
+            .field("received", &self.received)
+            .field("state", &self.state)
+            .finish_non_exhaustive()
+    }
+}
+
+impl ChunkedDecoder {
+    /// A decoder seeded with the request's signature (`seed`), checking chunks with `key` at
+    /// `time`; `trailer` is the request's `x-amz-trailer`, `declared` its
+    /// `x-amz-decoded-content-length`.
+    pub(crate) fn new(
+        key: SigningKey,
+        time: Timestamp,
+        seed: String,
+        encoding: ChunkEncoding,
+        declared: Option<u64>,
+        trailer: Option<&str>,
+        max_chunk: usize,
+    ) -> Self {
+        let checksum = trailer
+            .and_then(|t| {
+                t.split(',')
+                    .find_map(|n| Checksum::from_header_name(n.trim()))
+            })
+            .map(|c| (c, c.hasher()));
+        Self {
+            key,
+            time,
+            previous: seed,
+            encoding,
+            declared,
+            received: 0,
+            checksum,
+            max_chunk,
+            input: BytesMut::new(),
+            chunk: BytesMut::new(),
+            hash: Sha256::new(),
+            trailers: Vec::new(),
+            trailer_signature: None,
+            trailer_bytes: 0,
+            state: State::Header,
+        }
+    }
+
+    /// More of the encoded body.
+    pub(crate) fn feed(&mut self, data: &[u8]) {
+        self.input.extend_from_slice(data);
+    }
+
+    fn signer(&self) -> Result<ChunkSigner<'_>, ChunkedBodyError> {
+        ChunkSigner::new(&self.key, self.time, &self.previous)
+            .map_err(|_| ChunkedBodyError::ChunkSignatureMismatch)
+    }
+
+    /// Takes a CRLF-ended line from the input, without its CRLF.
+    fn line(&mut self) -> Result<Option<BytesMut>, ChunkedBodyError> {
+        match self.input.windows(2).position(|w| w == b"\r\n") {
+            Some(at) if at <= MAX_LINE => {
+                let line = self.input.split_to(at);
+                self.input.advance(2);
+                Ok(Some(line))
+            }
+            Some(_) => Err(ChunkedBodyError::Malformed("a line is too long")),
+            None if self.input.len() > MAX_LINE => {
+                Err(ChunkedBodyError::Malformed("a line is too long"))
+            }
+            None => Ok(None),
+        }
+    }
+
+    /// The next thing for the inner service; `ended` says the encoded body is over.
+    pub(crate) fn step(&mut self, ended: bool) -> Result<Step, ChunkedBodyError> {
+        loop {
+            match &mut self.state {
+                State::Header => {
+                    let Some(line) = self.line()? else {
+                        return self.more(ended);
+                    };
+                    let (len, claimed) = self.parse_header(&line)?;
+                    if len == 0 {
+                        self.final_chunk(claimed.as_ref())?;
+                        self.state = State::Trailers;
+                    } else {
+                        if len > self.max_chunk as u64 {
+                            return Err(ChunkedBodyError::ChunkTooLarge {
+                                len,
+                                limit: self.max_chunk,
+                            });
+                        }
+                        self.over_declared(len)?;
+                        self.chunk.reserve(usize::try_from(len).unwrap_or(0));
+                        self.state = State::Data {
+                            remaining: len,
+                            claimed,
+                        };
+                    }
+                }
+                State::Data { remaining, claimed } => {
+                    if self.input.is_empty() {
+                        return self.more(ended);
+                    }
+                    let take = usize::try_from(*remaining)
+                        .unwrap_or(usize::MAX)
+                        .min(self.input.len());
+                    let piece = self.input.split_to(take);
+                    self.hash.update(&piece);
+                    self.chunk.extend_from_slice(&piece);
+                    *remaining -= take as u64;
+                    if *remaining == 0 {
+                        self.state = State::DataEnd { claimed: *claimed };
+                    }
+                }
+                State::DataEnd { claimed } => {
+                    if self.input.len() < 2 {
+                        return self.more(ended);
+                    }
+                    if &self.input[..2] != b"\r\n" {
+                        return Err(ChunkedBodyError::Malformed(
+                            "chunk data not followed by CRLF",
+                        ));
+                    }
+                    self.input.advance(2);
+                    let claimed = *claimed;
+                    let digest: [u8; 32] = std::mem::take(&mut self.hash).finalize().into();
+                    if let Some(claimed) = claimed {
+                        self.check_chunk(&digest, &claimed)?;
+                    }
+                    let data = self.chunk.split().freeze();
+                    self.received += data.len() as u64;
+                    if let Some((_, h)) = &mut self.checksum {
+                        h.update(&data);
+                    }
+                    self.state = State::Header;
+                    return Ok(Step::Data(data));
+                }
+                State::Trailers => {
+                    let Some(line) = self.line()? else {
+                        if ended && self.input.is_empty() {
+                            // No closing empty line: accepted, as S3 clients vary.
+                            self.finish_trailers()?;
+                            continue;
+                        }
+                        return self.more(ended);
+                    };
+                    if line.is_empty() {
+                        self.finish_trailers()?;
+                        continue;
+                    }
+                    self.trailer_bytes += line.len();
+                    if self.trailer_bytes > MAX_TRAILERS {
+                        return Err(ChunkedBodyError::Malformed("trailers are too long"));
+                    }
+                    let text = std::str::from_utf8(&line)
+                        .map_err(|_| ChunkedBodyError::Malformed("a trailer is not UTF-8"))?;
+                    let (name, value) = text
+                        .split_once(':')
+                        .ok_or(ChunkedBodyError::Malformed("a trailer is not name:value"))?;
+                    let (name, value) = (name.trim().to_ascii_lowercase(), value.trim());
+                    if name == "x-amz-trailer-signature" {
+                        self.trailer_signature = Some(value.to_string());
+                    } else {
+                        self.trailers.push((name, value.to_string()));
+                    }
+                }
+                State::Finished(trailers) => {
+                    if !self.input.is_empty() {
+                        return Err(ChunkedBodyError::Malformed("bytes after the body's end"));
+                    }
+                    return Ok(match trailers.take() {
+                        Some(map) if !map.is_empty() => Step::Trailers(map),
+                        _ => {
+                            self.state = State::Done;
+                            Step::Done
+                        }
+                    });
+                }
+                State::Done => {
+                    if !self.input.is_empty() {
+                        return Err(ChunkedBodyError::Malformed("bytes after the body's end"));
+                    }
+                    return Ok(Step::Done);
+                }
+            }
+        }
+    }
+
+    fn more(&self, ended: bool) -> Result<Step, ChunkedBodyError> {
+        if ended {
+            Err(ChunkedBodyError::Incomplete)
+        } else {
+            Ok(Step::NeedMore)
+        }
+    }
+
+    fn over_declared(&self, len: u64) -> Result<(), ChunkedBodyError> {
+        match self.declared {
+            Some(declared) if self.received + len > declared => {
+                Err(ChunkedBodyError::LengthMismatch {
+                    declared,
+                    received: self.received + len,
+                })
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// `hex-size[;chunk-signature=<64 hex>]`.
+    fn parse_header(&self, line: &[u8]) -> Result<(u64, Option<[u8; 64]>), ChunkedBodyError> {
+        let (size, ext) = match line.iter().position(|&b| b == b';') {
+            Some(at) => (&line[..at], Some(&line[at + 1..])),
+            None => (line, None),
+        };
+        if size.is_empty() || size.len() > 16 || !size.iter().all(u8::is_ascii_hexdigit) {
+            return Err(ChunkedBodyError::Malformed("a chunk size is not hex"));
+        }
+        let text = std::str::from_utf8(size).unwrap_or("x");
+        let len = u64::from_str_radix(text, 16)
+            .map_err(|_| ChunkedBodyError::Malformed("a chunk size is not hex"))?;
+        let claimed =
+            match ext {
+                Some(ext) => {
+                    let sig = ext
+                        .strip_prefix(b"chunk-signature=")
+                        .ok_or(ChunkedBodyError::Malformed("an unknown chunk extension"))?;
+                    Some(<[u8; 64]>::try_from(sig).map_err(|_| {
+                        ChunkedBodyError::Malformed("a chunk signature is not 64 hex")
+                    })?)
+                }
+                None => None,
+            };
+        match (self.encoding.signs_chunks(), claimed.is_some()) {
+            (true, false) => Err(ChunkedBodyError::Malformed("a chunk has no signature")),
+            (false, true) => Err(ChunkedBodyError::Malformed(
+                "a chunk of an unsigned payload carries a signature",
+            )),
+            _ => Ok((len, claimed)),
+        }
+    }
+
+    fn check_chunk(
+        &mut self,
+        digest: &[u8; 32],
+        claimed: &[u8; 64],
+    ) -> Result<(), ChunkedBodyError> {
+        let mut signer = self.signer()?;
+        signer
+            .verify_chunk(digest, claimed)
+            .map_err(|_| ChunkedBodyError::ChunkSignatureMismatch)?;
+        self.previous = signer.previous().to_string();
+        Ok(())
+    }
+
+    fn final_chunk(&mut self, claimed: Option<&[u8; 64]>) -> Result<(), ChunkedBodyError> {
+        if let Some(claimed) = claimed {
+            let digest: [u8; 32] = Sha256::digest(b"").into();
+            self.check_chunk(&digest, claimed)?;
+        }
+        if let Some(declared) = self.declared {
+            if declared != self.received {
+                return Err(ChunkedBodyError::LengthMismatch {
+                    declared,
+                    received: self.received,
+                });
+            }
+        }
+        Ok(())
+    }
+
+    fn finish_trailers(&mut self) -> Result<(), ChunkedBodyError> {
+        if self.encoding == ChunkEncoding::SignedTrailer {
+            let claimed = self
+                .trailer_signature
+                .take()
+                .ok_or(ChunkedBodyError::TrailerSignatureMismatch)?;
+            let headers: Vec<Header<'_>> = self
+                .trailers
+                .iter()
+                .map(|(n, v)| Header::new(n, v))
+                .collect();
+            let mut signer = self.signer()?;
+            signer
+                .verify_trailer(&headers, claimed.as_bytes())
+                .map_err(|_| ChunkedBodyError::TrailerSignatureMismatch)?;
+        }
+        if let Some((kind, hasher)) = self.checksum.take() {
+            let name = kind.header_name();
+            let sent = self.trailers.iter().find(|(n, _)| n == name);
+            if sent.map(|(_, v)| v.as_str()) != Some(hasher.finish().as_str()) {
+                return Err(ChunkedBodyError::ChecksumMismatch { name });
+            }
+        }
+        let mut map = HeaderMap::new();
+        for (n, v) in self.trailers.drain(..) {
+            if let (Ok(n), Ok(v)) = (HeaderName::try_from(n), HeaderValue::try_from(v)) {
+                map.append(n, v);
+            }
+        }
+        self.state = State::Finished(Some(map));
+        Ok(())
+    }
+}
