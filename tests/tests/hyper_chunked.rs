@@ -305,3 +305,64 @@ async fn our_encoder_through_a_real_server_in_every_mode() {
         }
     }
 }
+
+/// SignLayer with aws-chunked on: a body over the buffer limit goes out in signed chunks,
+/// through a hyper-util client, to s3s-fs (which checks every chunk and the checksum) and to
+/// the verifying server.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sign_layer_sends_large_s3_bodies_aws_chunked() {
+    use hyper_util::client::legacy::Client;
+    use hyper_util::rt::TokioExecutor;
+    use sigv4_hyper::{SignLayer, SignedBody};
+    type Http = Client<hyper_util::client::legacy::connect::HttpConnector, SignedBody<Full<Bytes>>>;
+
+    let s3s = sigv4_tests::servers::s3s_fs();
+    let ours = sigv4_tests::servers::verifying_server("s3").await;
+    let signer = Signer::builder("s3", "us-east-1")
+        .credentials(Credentials::new(
+            sigv4_tests::servers::AK,
+            sigv4_tests::servers::SK,
+        ))
+        .build();
+    let client: Http = Client::builder(TokioExecutor::new()).build_http();
+    let svc = SignLayer::new(signer)
+        .buffer_limit(1024)
+        .aws_chunked(AwsChunked::signed_with_checksum(Checksum::Crc32c))
+        .layer(client);
+    let send = |method: Method, url: String, body: Vec<u8>| {
+        let svc = svc.clone();
+        async move {
+            let req = Request::builder()
+                .method(method)
+                .uri(url)
+                .body(Full::new(Bytes::from(body)))
+                .unwrap();
+            let resp = svc.oneshot(req).await.unwrap();
+            let status = resp.status().as_u16();
+            (status, resp.into_body().collect().await.unwrap().to_bytes())
+        }
+    };
+    let body: Vec<u8> = (0..300_000u32).map(|i| (i % 247) as u8).collect();
+
+    let base = format!("http://127.0.0.1:{}/layer-bucket", s3s.port);
+    assert_eq!(send(Method::PUT, base.clone(), Vec::new()).await.0, 200);
+    let (status, text) = send(Method::PUT, format!("{base}/big"), body.clone()).await;
+    assert_eq!(status, 200, "{text:?}");
+    let (status, got) = send(Method::GET, format!("{base}/big"), Vec::new()).await;
+    assert_eq!(status, 200);
+    assert!(got == body, "the object read back differs");
+
+    let (status, text) = send(
+        Method::PUT,
+        format!("http://127.0.0.1:{ours}/bucket/big"),
+        body.clone(),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let text = String::from_utf8_lossy(&text);
+    assert!(text.ends_with(" 300000"), "{text}");
+    assert!(
+        text.contains("content-encoding;"),
+        "aws-chunked is signed: {text}"
+    );
+}

@@ -5,7 +5,7 @@ mod sign;
 mod verify;
 
 pub use chunked::ChunkedBodyError;
-pub use sign::{SignLayer, SignService, SignedBody};
+pub use sign::{AwsChunkedBody, SignLayer, SignService, SignedBody};
 
 pub use verify::{
     BodyHashMismatch, BoxError, SecretStore, VerifiedBody, VerifiedIdentity, VerifyLayer,

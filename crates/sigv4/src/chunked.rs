@@ -526,12 +526,34 @@ impl Signer {
         options: &AwsChunked,
         decoded_len: u64,
     ) -> Result<(SignedHeaders, ChunkEncoder), Error> {
-        if req.payload != options.encoding.payload() {
-            return Err(sigv4_core::Error::PayloadHash.into());
-        }
+        check_payload(req, options)?;
         let (signed, key, time) = self.sign_keeping_key(req)?;
         let encoder = ChunkEncoder::new(key, time, signed.signature(), *options, decoded_len)?;
         Ok((signed, encoder))
+    }
+
+    /// [`Signer::sign_chunked`] for async callers.
+    ///
+    /// # Errors
+    /// As [`Signer::sign_chunked`].
+    pub async fn sign_chunked_async(
+        &self,
+        req: &Request<'_>,
+        options: &AwsChunked,
+        decoded_len: u64,
+    ) -> Result<(SignedHeaders, ChunkEncoder), Error> {
+        check_payload(req, options)?;
+        let (signed, key, time) = self.sign_keeping_key_async(req).await?;
+        let encoder = ChunkEncoder::new(key, time, signed.signature(), *options, decoded_len)?;
+        Ok((signed, encoder))
+    }
+}
+
+fn check_payload(req: &Request<'_>, options: &AwsChunked) -> Result<(), Error> {
+    if req.payload == options.encoding.payload() {
+        Ok(())
+    } else {
+        Err(sigv4_core::Error::PayloadHash.into())
     }
 }
 

@@ -117,10 +117,9 @@ impl Signer {
     /// Prepares and signs an aws-chunked upload of `decoded_len` body bytes: sets
     /// `content-encoding: aws-chunked` (ahead of any other coding), `content-length` (the
     /// encoded length), `x-amz-decoded-content-length`, `x-amz-trailer` and
-    /// `x-amz-sdk-checksum-algorithm` for a checksum, and
-    /// the signature headers (the payload signed as `options`' streaming marker); drops
-    /// `transfer-encoding`. Wrap the body in [`crate::chunked::AwsChunkedReader`] with the
-    /// encoder returned.
+    /// `x-amz-sdk-checksum-algorithm` for a checksum, and the signature headers (the
+    /// payload signed as `options`' streaming marker); drops `transfer-encoding`. Wrap the
+    /// body in [`crate::chunked::AwsChunkedReader`] with the encoder returned.
     ///
     /// # Errors
     /// As [`Signer::sign`].
@@ -132,14 +131,53 @@ impl Signer {
         decoded_len: u64,
         options: &crate::chunked::AwsChunked,
     ) -> Result<crate::chunked::ChunkEncoder, Error> {
+        self.chunked_headers(headers, decoded_len, options)?;
+        let (signed, encoder) = {
+            let views = views(headers);
+            let req = view(method, uri, &views, options.encoding().payload())?;
+            self.sign_chunked(&req, options, decoded_len)?
+        };
+        apply(headers, signed.iter())?;
+        Ok(encoder)
+    }
+
+    /// [`Signer::sign_http_chunked`] for async callers.
+    ///
+    /// # Errors
+    /// As [`Signer::sign_http_chunked`].
+    pub async fn sign_http_chunked_async(
+        &self,
+        method: &Method,
+        uri: &Uri,
+        headers: &mut HeaderMap,
+        decoded_len: u64,
+        options: &crate::chunked::AwsChunked,
+    ) -> Result<crate::chunked::ChunkEncoder, Error> {
+        self.chunked_headers(headers, decoded_len, options)?;
+        let (signed, encoder) = {
+            let views = views(headers);
+            let req = view(method, uri, &views, options.encoding().payload())?;
+            self.sign_chunked_async(&req, options, decoded_len).await?
+        };
+        apply(headers, signed.iter())?;
+        Ok(encoder)
+    }
+
+    /// The headers of an aws-chunked upload, before signing.
+    fn chunked_headers(
+        &self,
+        headers: &mut HeaderMap,
+        decoded_len: u64,
+        options: &crate::chunked::AwsChunked,
+    ) -> Result<(), Error> {
         use http::header::{CONTENT_ENCODING, CONTENT_LENGTH, TRANSFER_ENCODING};
         let coding = match headers.get(CONTENT_ENCODING).map(HeaderValue::to_str) {
             Some(Ok(v)) if v.split(',').any(|c| c.trim() == "aws-chunked") => v.to_string(),
             Some(Ok(v)) if !v.trim().is_empty() => format!("aws-chunked,{v}"),
             _ => "aws-chunked".to_string(),
         };
-        let value = |v: &str| HeaderValue::from_str(v).map_err(|e| Error::Http(e.to_string()));
-        headers.insert(CONTENT_ENCODING, value(&coding)?);
+        let value = HeaderValue::from_str(&coding).map_err(|e| Error::Http(e.to_string()))?;
+        headers.insert(CONTENT_ENCODING, value);
         headers.insert(
             "x-amz-decoded-content-length",
             HeaderValue::from(decoded_len),
@@ -170,13 +208,7 @@ impl Signer {
         } else {
             headers.insert("x-amz-content-sha256", HeaderValue::from_static(marker));
         }
-        let (signed, encoder) = {
-            let views = views(headers);
-            let req = view(method, uri, &views, options.encoding().payload())?;
-            self.sign_chunked(&req, options, decoded_len)?
-        };
-        apply(headers, signed.iter())?;
-        Ok(encoder)
+        Ok(())
     }
 }
 

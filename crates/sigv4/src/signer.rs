@@ -374,7 +374,24 @@ impl Signer {
         req: &Request<'_>,
     ) -> Result<(SignedHeaders, SigningKey, Timestamp), Error> {
         let creds = self.credentials()?;
-        self.with_params(creds.as_ref(), req, |params| {
+        self.sign_keeping_key_with(creds.as_ref(), req)
+    }
+
+    /// [`Signer::sign_keeping_key`] for async callers.
+    pub(crate) async fn sign_keeping_key_async(
+        &self,
+        req: &Request<'_>,
+    ) -> Result<(SignedHeaders, SigningKey, Timestamp), Error> {
+        let creds = self.credentials_async().await?;
+        self.sign_keeping_key_with(creds.as_ref(), req)
+    }
+
+    fn sign_keeping_key_with(
+        &self,
+        creds: Option<&Arc<Credentials>>,
+        req: &Request<'_>,
+    ) -> Result<(SignedHeaders, SigningKey, Timestamp), Error> {
+        self.with_params(creds, req, |params| {
             Ok((
                 signed_headers(req, params)?,
                 params.key.clone(),
