@@ -1,7 +1,7 @@
 //! S3 with ureq (blocking): put an object, get it back, list the bucket.
 //!
 //! ```text
-//! AWS_ENDPOINT_URL=http://127.0.0.1:9000 cargo run -p sigv4-ureq --example s3 -- my-bucket
+//! AWS_ENDPOINT_URL=http://127.0.0.1:9000 cargo run -p sigv4-ureq --example ureq_s3 -- my-bucket
 //! ```
 //! Credentials from the environment or ~/.aws. Enable a TLS feature of ureq in your own
 //! build for https.

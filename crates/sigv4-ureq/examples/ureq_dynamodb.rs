@@ -1,7 +1,7 @@
 //! DynamoDB ListTables with ureq (blocking).
 //!
 //! ```text
-//! cargo run -p sigv4-ureq --example dynamodb
+//! cargo run -p sigv4-ureq --example ureq_dynamodb
 //! ```
 
 use sigv4_ureq::{SigV4Middleware, Signer};

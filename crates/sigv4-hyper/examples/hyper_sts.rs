@@ -1,7 +1,7 @@
 //! STS GetCallerIdentity through a hyper-util client wrapped in SignLayer.
 //!
 //! ```text
-//! AWS_ENDPOINT_URL=http://127.0.0.1:5000 cargo run -p sigv4-hyper --example sts
+//! AWS_ENDPOINT_URL=http://127.0.0.1:5000 cargo run -p sigv4-hyper --example hyper_sts
 //! ```
 //! Without `AWS_ENDPOINT_URL` it needs https: give the client an HTTPS connector
 //! (hyper-rustls) in your own build.
