@@ -43,6 +43,7 @@ use crate::error::Error;
 use crate::key::SigningKey;
 use crate::request::{Header, Payload};
 use crate::sink::{hex32, Buf, HashSink, Sink};
+use core::borrow::Borrow;
 use core::fmt;
 use subtle::ConstantTimeEq;
 
@@ -109,12 +110,7 @@ impl ChunkEncoding {
 
     /// Bytes of a chunk's header line for `data_len` bytes of data, `\r\n` included.
     pub const fn chunk_header_len(self, data_len: u64) -> u64 {
-        let mut digits = 1;
-        let mut rest = data_len >> 4;
-        while rest > 0 {
-            digits += 1;
-            rest >>= 4;
-        }
+        let digits = hex_digits(data_len) as u64;
         let signature = if self.signs_chunks() {
             SIGNATURE_EXTENSION.len() as u64 + 64
         } else {
@@ -186,17 +182,20 @@ impl fmt::Display for ChunkSignature {
 /// Signs (or checks) the chunks of one aws-chunked body in order, each signature chained to
 /// the previous one. The same type serves a server: [`ChunkSigner::verify_chunk`] computes
 /// what the client should have sent and compares in constant time.
+///
+/// `K` is how the key is held: borrowed (`&SigningKey`), or owned (`SigningKey`, for an
+/// encoder or decoder that outlives the key's other owners).
 #[derive(Clone)]
-pub struct ChunkSigner<'k> {
-    key: &'k SigningKey,
+pub struct ChunkSigner<K: Borrow<SigningKey>> {
+    key: K,
     amz_date: AmzDate,
     previous: [u8; 64],
 }
 
-impl fmt::Debug for ChunkSigner<'_> {
+impl<K: Borrow<SigningKey>> fmt::Debug for ChunkSigner<K> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ChunkSigner")
-            .field("scope", self.key.scope())
+            .field("scope", self.key.borrow().scope())
             .field("amz_date", &self.amz_date)
             .field(
                 "previous",
@@ -206,14 +205,14 @@ impl fmt::Debug for ChunkSigner<'_> {
     }
 }
 
-impl<'k> ChunkSigner<'k> {
+impl<K: Borrow<SigningKey>> ChunkSigner<K> {
     /// Starts from `seed`, the signature of the request's headers, signed at `time` with
     /// `key` (the same time and key: every chunk repeats the request's date and scope).
     ///
     /// # Errors
     /// [`Error::SeedSignature`] when `seed` is not 64 lower-case hex digits;
     /// [`Error::KeyDate`] when `time` is outside the key's validity.
-    pub fn new(key: &'k SigningKey, time: Timestamp, seed: &str) -> Result<Self, Error> {
+    pub fn new(key: K, time: Timestamp, seed: &str) -> Result<Self, Error> {
         let previous: [u8; 64] = seed
             .as_bytes()
             .try_into()
@@ -224,12 +223,13 @@ impl<'k> ChunkSigner<'k> {
         {
             return Err(Error::SeedSignature);
         }
-        if !key.scope().covers(time) {
+        let scope = key.borrow().scope();
+        if !scope.covers(time) {
             return Err(Error::KeyDate);
         }
         Ok(Self {
+            amz_date: scope.amz_date(time),
             key,
-            amz_date: key.scope().amz_date(time),
             previous,
         })
     }
@@ -297,7 +297,7 @@ impl<'k> ChunkSigner<'k> {
         text.put(EMPTY_SHA256_HEX);
         text.byte(b'\n');
         text.put(&hex32(sha256));
-        hex32(&self.key.mac(text.as_bytes()))
+        hex32(&self.key.borrow().mac(text.as_bytes()))
     }
 
     fn trailer_signature(&self, trailers: &[Header<'_>]) -> Result<[u8; 64], Error> {
@@ -307,7 +307,7 @@ impl<'k> ChunkSigner<'k> {
         let mut text = Buf::<STRING_TO_SIGN_CAP>::new();
         self.preamble(&mut text, b"AWS4-HMAC-SHA256-TRAILER");
         text.put(&hex32(&hash.finish()));
-        Ok(hex32(&self.key.mac(text.as_bytes())))
+        Ok(hex32(&self.key.borrow().mac(text.as_bytes())))
     }
 
     /// `algorithm \n amz-date \n scope \n previous \n`.
@@ -316,7 +316,7 @@ impl<'k> ChunkSigner<'k> {
         text.byte(b'\n');
         text.put(self.amz_date.as_bytes());
         text.byte(b'\n');
-        self.key.scope().write_to(text);
+        self.key.borrow().scope().write_to(text);
         text.byte(b'\n');
         text.put(&self.previous);
         text.byte(b'\n');
@@ -360,13 +360,22 @@ impl fmt::Debug for ChunkHeader {
     }
 }
 
+/// How many hex digits `n` is written with (1 for 0).
+const fn hex_digits(n: u64) -> u32 {
+    let bits = 64 - n.leading_zeros();
+    if bits == 0 {
+        1
+    } else {
+        bits.div_ceil(4)
+    }
+}
+
 /// The header line of a chunk of `data_len` bytes: with its signature for the signed
 /// encodings, without for [`ChunkEncoding::UnsignedTrailer`].
 pub fn chunk_header(data_len: u64, signature: Option<&ChunkSignature>) -> ChunkHeader {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";
     let mut line = Buf::new();
-    let digits = (64 - data_len.leading_zeros()).div_ceil(4).max(1);
-    for i in (0..digits).rev() {
+    for i in (0..hex_digits(data_len)).rev() {
         line.byte(DIGITS[usize::try_from((data_len >> (4 * i)) & 15).unwrap_or(0)]);
     }
     if let Some(sig) = signature {

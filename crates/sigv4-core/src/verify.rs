@@ -313,7 +313,10 @@ impl Verified {
     ///
     /// # Errors
     /// [`Error::KeyDate`] when `key` does not cover the request's time.
-    pub fn chunk_signer<'k>(&self, key: &'k SigningKey) -> Result<ChunkSigner<'k>, Error> {
+    pub fn chunk_signer<K: core::borrow::Borrow<SigningKey>>(
+        &self,
+        key: K,
+    ) -> Result<ChunkSigner<K>, Error> {
         let seed = hex32(&self.signature);
         ChunkSigner::new(
             key,

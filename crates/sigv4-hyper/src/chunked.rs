@@ -6,7 +6,7 @@ use bytes::{Buf as _, Bytes, BytesMut};
 use http::{HeaderMap, HeaderName, HeaderValue};
 use sha2::{Digest, Sha256};
 use sigv4::chunked::{Checksum, ChecksumHasher};
-use sigv4_core::{ChunkEncoding, ChunkSigner, Header, SigningKey, Timestamp};
+use sigv4_core::{ChunkEncoding, ChunkSigner, Header, SigningKey};
 use std::fmt;
 
 /// Longest chunk header or trailer line accepted.
@@ -117,9 +117,7 @@ enum State {
 
 /// The aws-chunked decoder of one request body.
 pub(crate) struct ChunkedDecoder {
-    key: SigningKey,
-    time: Timestamp,
-    previous: String,
+    signer: ChunkSigner<SigningKey>,
     encoding: ChunkEncoding,
     declared: Option<u64>,
     received: u64,
@@ -145,13 +143,11 @@ impl fmt::Debug for ChunkedDecoder {
 }
 
 impl ChunkedDecoder {
-    /// A decoder seeded with the request's signature (`seed`), checking chunks with `key` at
-    /// `time`; `trailer` is the request's `x-amz-trailer`, `declared` its
+    /// A decoder checking chunks with `signer` (seeded with the request's signature);
+    /// `trailer` is the request's `x-amz-trailer`, `declared` its
     /// `x-amz-decoded-content-length`.
     pub(crate) fn new(
-        key: SigningKey,
-        time: Timestamp,
-        seed: String,
+        signer: ChunkSigner<SigningKey>,
         encoding: ChunkEncoding,
         declared: Option<u64>,
         trailer: Option<&str>,
@@ -164,9 +160,7 @@ impl ChunkedDecoder {
             })
             .map(|c| (c, c.hasher()));
         Self {
-            key,
-            time,
-            previous: seed,
+            signer,
             encoding,
             declared,
             received: 0,
@@ -185,11 +179,6 @@ impl ChunkedDecoder {
     /// More of the encoded body.
     pub(crate) fn feed(&mut self, data: &[u8]) {
         self.input.extend_from_slice(data);
-    }
-
-    fn signer(&self) -> Result<ChunkSigner<'_>, ChunkedBodyError> {
-        ChunkSigner::new(&self.key, self.time, &self.previous)
-            .map_err(|_| ChunkedBodyError::ChunkSignatureMismatch)
     }
 
     /// Takes a CRLF-ended line from the input, without its CRLF.
@@ -382,12 +371,9 @@ impl ChunkedDecoder {
         digest: &[u8; 32],
         claimed: &[u8; 64],
     ) -> Result<(), ChunkedBodyError> {
-        let mut signer = self.signer()?;
-        signer
+        self.signer
             .verify_chunk(digest, claimed)
-            .map_err(|_| ChunkedBodyError::ChunkSignatureMismatch)?;
-        self.previous = signer.previous().to_string();
-        Ok(())
+            .map_err(|_| ChunkedBodyError::ChunkSignatureMismatch)
     }
 
     fn final_chunk(&mut self, claimed: Option<&[u8; 64]>) -> Result<(), ChunkedBodyError> {
@@ -417,8 +403,7 @@ impl ChunkedDecoder {
                 .iter()
                 .map(|(n, v)| Header::new(n, v))
                 .collect();
-            let mut signer = self.signer()?;
-            signer
+            self.signer
                 .verify_trailer(&headers, claimed.as_bytes())
                 .map_err(|_| ChunkedBodyError::TrailerSignatureMismatch)?;
         }
@@ -443,7 +428,7 @@ impl ChunkedDecoder {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use sigv4_core::{chunk_header, trailer_section};
+    use sigv4_core::{chunk_header, trailer_section, Timestamp};
 
     const SEED: &str = "4f232c4386841ef735655705268965c44a0e4690baa4adea153f7db9fa80a0a9";
 
@@ -481,9 +466,7 @@ mod tests {
     fn decode(wire: &[u8], sizes: &[usize], declared: u64) -> Result<Vec<u8>, ChunkedBodyError> {
         let (key, time) = key();
         let mut d = ChunkedDecoder::new(
-            key,
-            time,
-            SEED.into(),
+            ChunkSigner::new(key, time, SEED).unwrap(),
             ChunkEncoding::SignedTrailer,
             Some(declared),
             Some("x-amz-checksum-crc32"),

@@ -170,10 +170,7 @@ where
             if this.finished {
                 return Poll::Ready(None);
             }
-            let rest = this.encoder.remaining();
-            let need = usize::try_from(rest).map_or(this.encoder.chunk_len(), |r| {
-                r.min(this.encoder.chunk_len())
-            });
+            let need = this.encoder.next_chunk_len();
             let mut out = Vec::new();
             if need > 0 && this.pending.len() >= need {
                 let chunk = this.pending.split_to(need);
@@ -192,7 +189,7 @@ where
                 }
                 this.finished = true;
                 let error = sigv4::Error::BodyLength {
-                    declared_remaining: rest,
+                    declared_remaining: this.encoder.remaining(),
                     given: this.pending.len() as u64,
                 };
                 return Poll::Ready(Some(Err(Box::new(error))));

@@ -298,10 +298,7 @@ fn admit_chunked<B>(
     let (identity, _, verified) = check_parts(config, &parts, Payload::Unsigned)?;
     let key = key_lookup(config)(verified.access_key_id(), verified.scope())
         .ok_or_else(|| Rejection::from_core(CoreError::UnknownAccessKey))?;
-    let seed = {
-        let signer = verified.chunk_signer(&key).map_err(Rejection::from_core)?;
-        signer.previous().to_string()
-    };
+    let signer = verified.chunk_signer(key).map_err(Rejection::from_core)?;
     let header = |name: &str| parts.headers.get(name).and_then(|v| v.to_str().ok());
     let declared = match header("x-amz-decoded-content-length") {
         Some(v) => Some(v.trim().parse::<u64>().map_err(|_| {
@@ -321,9 +318,7 @@ fn admit_chunked<B>(
         ));
     }
     let decoder = ChunkedDecoder::new(
-        key,
-        verified.time(),
-        seed,
+        signer,
         encoding,
         declared,
         header("x-amz-trailer"),

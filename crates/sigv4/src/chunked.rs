@@ -41,8 +41,8 @@
 use crate::{Error, SignedHeaders, Signer};
 use sha2::{Digest, Sha256};
 use sigv4_core::{
-    chunk_header, trailer_section, ChunkEncoding, ChunkSignature, ChunkSigner, Header, Request,
-    SigningKey, Timestamp, MIN_CHUNK_LEN,
+    chunk_header, trailer_section, ChunkEncoding, ChunkSigner, Header, Request, SigningKey,
+    Timestamp, MIN_CHUNK_LEN,
 };
 use std::io::{self, Read};
 
@@ -278,9 +278,7 @@ impl Default for AwsChunked {
 /// Encodes one body into aws-chunked frames, signing each chunk in turn. Made by
 /// [`Signer::sign_chunked`]; it holds the day's signing key (never the secret) until dropped.
 pub struct ChunkEncoder {
-    key: SigningKey,
-    time: Timestamp,
-    previous: String,
+    signer: ChunkSigner<SigningKey>,
     options: AwsChunked,
     checksum: Option<ChecksumHasher>,
     remaining: u64,
@@ -290,7 +288,7 @@ pub struct ChunkEncoder {
 impl std::fmt::Debug for ChunkEncoder {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ChunkEncoder")
-            .field("scope", self.key.scope())
+            .field("signer", &self.signer)
             .field("options", &self.options)
             .field("remaining", &self.remaining)
             .finish_non_exhaustive()
@@ -310,11 +308,8 @@ impl ChunkEncoder {
         options: AwsChunked,
         decoded_len: u64,
     ) -> Result<Self, Error> {
-        ChunkSigner::new(&key, time, seed)?;
         Ok(Self {
-            key,
-            time,
-            previous: seed.to_string(),
+            signer: ChunkSigner::new(key, time, seed)?,
             checksum: options.checksum.map(ChecksumHasher::new),
             options,
             remaining: decoded_len,
@@ -332,13 +327,12 @@ impl ChunkEncoder {
         self.remaining
     }
 
-    fn signer(&self) -> Result<ChunkSigner<'_>, Error> {
-        Ok(ChunkSigner::new(&self.key, self.time, &self.previous)?)
-    }
-
-    fn chain(&mut self, signature: ChunkSignature) {
-        self.previous.clear();
-        self.previous.push_str(signature.as_str());
+    /// The length of the next chunk to encode: a full chunk, or the rest of the body (0
+    /// when only [`ChunkEncoder::finish`] is left).
+    pub fn next_chunk_len(&self) -> usize {
+        usize::try_from(self.remaining).map_or(self.options.chunk_len, |rest| {
+            rest.min(self.options.chunk_len)
+        })
     }
 
     /// Appends the frame of the next chunk of body to `out`: `data` must be a full chunk
@@ -362,13 +356,8 @@ impl ChunkEncoder {
         if data.len() != self.options.chunk_len && len != self.remaining {
             return Err(Error::ChunkLength(data.len()));
         }
-        let signature = if self.options.encoding.signs_chunks() {
-            let sig = self.signer()?.sign_chunk(data);
-            self.chain(sig);
-            Some(sig)
-        } else {
-            None
-        };
+        let signs = self.options.encoding.signs_chunks();
+        let signature = signs.then(|| self.signer.sign_chunk(data));
         if let Some(c) = &mut self.checksum {
             c.update(data);
         }
@@ -390,13 +379,8 @@ impl ChunkEncoder {
                 given: 0,
             });
         }
-        let signature = if self.options.encoding.signs_chunks() {
-            let sig = self.signer()?.sign_chunk(b"");
-            self.chain(sig);
-            Some(sig)
-        } else {
-            None
-        };
+        let signs = self.options.encoding.signs_chunks();
+        let signature = signs.then(|| self.signer.sign_chunk(b""));
         out.extend_from_slice(chunk_header(0, signature.as_ref()).as_bytes());
         let value = self.checksum.take().map(ChecksumHasher::finish);
         let trailers: Vec<Header<'_>> = match (&self.options.checksum, &value) {
@@ -404,16 +388,13 @@ impl ChunkEncoder {
             _ => Vec::new(),
         };
         let trailer_signature = if self.options.encoding == ChunkEncoding::SignedTrailer {
-            Some(self.signer()?.sign_trailer(&trailers)?)
+            Some(self.signer.sign_trailer(&trailers)?)
         } else {
             None
         };
         let mut section = [0u8; 256];
         let n = trailer_section(&trailers, trailer_signature.as_ref(), &mut section)?;
         out.extend_from_slice(&section[..n]);
-        if let Some(sig) = trailer_signature {
-            self.chain(sig);
-        }
         self.finished = true;
         Ok(())
     }
