@@ -235,14 +235,11 @@ where
         Box::pin(async move {
             let (mut parts, body) = req.into_parts();
             let hash_given = parts.headers.contains_key("x-amz-content-sha256");
-            let small = body
-                .size_hint()
-                .exact()
-                .is_some_and(|n| n <= layer.buffer_limit);
             let exact = body.size_hint().exact();
+            let small = exact.is_some_and(|n| n <= layer.buffer_limit);
             let chunked = layer
                 .aws_chunked
-                .filter(|_| !hash_given && !small && layer.signer.service() == "s3");
+                .filter(|_| !hash_given && layer.signer.service() == "s3");
             let body = match (chunked, exact) {
                 _ if !hash_given && small => {
                     let bytes = body.collect().await.map_err(Into::into)?.to_bytes();

@@ -8,7 +8,7 @@ use http_body_util::{BodyExt, Either, Full, Limited};
 use sha2::{Digest, Sha256};
 use sigv4::{Clock, SystemClock};
 use sigv4_core::{
-    ChunkEncoding, Error as CoreError, Header, Payload, SigningKey, Timestamp, VerifiedPayload,
+    ChunkEncoding, Error as CoreError, Payload, SigningKey, Timestamp, VerifiedPayload,
 };
 use std::collections::HashMap;
 use std::fmt;
@@ -365,33 +365,24 @@ fn check_parts(
     parts: &http::request::Parts,
     payload: Payload<'_>,
 ) -> Result<Checked, Rejection> {
-    {
-        let headers: Vec<Header<'_>> = parts
-            .headers
-            .iter()
-            .map(|(n, v)| Header {
-                name: n.as_str(),
-                value: v.as_bytes(),
-            })
-            .collect();
-        let host = parts
-            .headers
-            .get(http::header::HOST)
-            .and_then(|h| h.to_str().ok());
-        let authority = host
-            .or(parts.uri.authority().map(http::uri::Authority::as_str))
-            .unwrap_or("");
-        let view = sigv4_core::Request {
-            method: parts.method.as_str(),
-            scheme: sigv4_core::Scheme::Https,
-            authority,
-            path: parts.uri.path(),
-            query: parts.uri.query().unwrap_or(""),
-            headers: &headers,
-            payload,
-        };
-        check(config, &view)
-    }
+    let headers = sigv4::http::views(&parts.headers);
+    let host = parts
+        .headers
+        .get(http::header::HOST)
+        .and_then(|h| h.to_str().ok());
+    let authority = host
+        .or(parts.uri.authority().map(http::uri::Authority::as_str))
+        .unwrap_or("");
+    let view = sigv4_core::Request {
+        method: parts.method.as_str(),
+        scheme: sigv4_core::Scheme::Https,
+        authority,
+        path: parts.uri.path(),
+        query: parts.uri.query().unwrap_or(""),
+        headers: &headers,
+        payload,
+    };
+    check(config, &view)
 }
 
 type Checked = (VerifiedIdentity, Option<[u8; 32]>, sigv4_core::Verified);

@@ -212,7 +212,8 @@ impl Signer {
     }
 }
 
-fn views(headers: &HeaderMap) -> Vec<Header<'_>> {
+/// The core's views of the headers of a `HeaderMap`, repeated names kept in order.
+pub fn views(headers: &HeaderMap) -> Vec<Header<'_>> {
     headers
         .iter()
         .map(|(n, v)| Header {
