@@ -323,7 +323,8 @@ fn request(args: &RequestArgs) -> Result<ExitCode> {
         }
         None => None,
     };
-    let body = body_of(flags)?;
+    // Shared, not copied, with the reader that sends it: a 403 is explained from it.
+    let body = bytes::Bytes::from(body_of(flags)?);
     let encoder = match &chunked {
         Some(options) => {
             let len = upload.as_ref().map_or(body.len() as u64, |(_, len)| *len);
@@ -345,7 +346,8 @@ fn request(args: &RequestArgs) -> Result<ExitCode> {
         }
     };
     let streamed = upload.is_some() || encoder.is_some();
-    let ours = explain(&signer, &method, &uri, &headers, streamed, &body);
+    // Our texts, rendered only when shown: with -v, or to explain a 403.
+    let ours = || explain(&signer, &method, &uri, &headers, streamed, &body);
     if args.verbose {
         eprintln!("> {method} {uri}");
         for (n, v) in &headers {
@@ -356,11 +358,13 @@ fn request(args: &RequestArgs) -> Result<ExitCode> {
             };
             eprintln!("> {n}: {shown}");
         }
-        if let Ok((creq, sts)) = &ours {
+        if let Ok((creq, sts)) = ours() {
             eprintln!("* canonical request:\n{creq}\n* string to sign:\n{sts}");
         }
     }
-    let mut req = http::Request::builder().method(method).uri(uri);
+    let mut req = http::Request::builder()
+        .method(method.clone())
+        .uri(uri.clone());
     for (n, v) in &headers {
         req = req.header(n, v);
     }
@@ -375,14 +379,15 @@ fn request(args: &RequestArgs) -> Result<ExitCode> {
             }
         }
         // The encoded length is in the headers already.
-        (None, Some(e)) => {
-            ureq::SendBody::from_owned_reader(AwsChunkedReader::new(std::io::Cursor::new(body), e))
-        }
+        (None, Some(e)) => ureq::SendBody::from_owned_reader(AwsChunkedReader::new(
+            std::io::Cursor::new(body.clone()),
+            e,
+        )),
         (None, None) if body.is_empty() && !carries_body => ureq::SendBody::none(),
         (None, None) => {
             // In memory: the length is known, send it (S3 refuses chunked bodies).
             req = req.header(http::header::CONTENT_LENGTH, body.len());
-            ureq::SendBody::from_owned_reader(std::io::Cursor::new(body))
+            ureq::SendBody::from_owned_reader(std::io::Cursor::new(body.clone()))
         }
     };
     let req = req.body(send_body).map_err(|e| e.to_string())?;
@@ -422,8 +427,10 @@ fn request(args: &RequestArgs) -> Result<ExitCode> {
                 .write_all(&text)
                 .map_err(|e| e.to_string())?,
         }
-        if let (Ok(ours), Some(theirs)) = (&ours, server_texts(&String::from_utf8_lossy(&text))) {
-            eprint!("{}", diff(ours, &theirs));
+        if let Some(theirs) = server_texts(&String::from_utf8_lossy(&text)) {
+            if let Ok(ours) = ours() {
+                eprint!("{}", diff(&ours, &theirs));
+            }
         }
     } else {
         match &args.output {
@@ -460,13 +467,7 @@ fn explain(
     streamed: bool,
     body: &[u8],
 ) -> std::result::Result<(String, String), sigv4::Error> {
-    let views: Vec<Header<'_>> = headers
-        .iter()
-        .map(|(n, v)| Header {
-            name: n.as_str(),
-            value: v.as_bytes(),
-        })
-        .collect();
+    let views = sigv4::http::views(headers);
     let kind = if streamed {
         sigv4::http::Body::Stream
     } else {

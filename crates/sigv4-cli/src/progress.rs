@@ -40,7 +40,7 @@ impl Progress {
         if !self.enabled {
             return;
         }
-        if self.bar.is_none() && self.total.unwrap_or(self.done).max(self.done) >= THRESHOLD {
+        if self.bar.is_none() && self.total.unwrap_or(0).max(self.done) >= THRESHOLD {
             let bar = match self.total {
                 Some(total) => ProgressBar::with_draw_target(
                     Some(total),
