@@ -1,4 +1,9 @@
 //! An arbitrary request and signing setup, shared by the signing targets.
+#![allow(dead_code, reason = "each target uses part of it")]
+#[path = "../../tests/src/reference.rs"]
+#[allow(dead_code)]
+pub mod reference;
+
 use arbitrary::Arbitrary;
 use sigv4_core::{
     Header, PathMode, Payload, Request, Scheme, SessionTokenMode, Settings, SigningKey,
@@ -54,20 +59,164 @@ pub fn with_signing<T>(input: &Input, f: impl FnOnce(&Request<'_>, &SigningParam
         session_token: input.token.as_deref(),
         key: &key,
         time,
-        settings: Settings {
-            path_mode: match input.mode % 3 {
-                0 => PathMode::Service,
-                1 => PathMode::ServiceUnnormalized,
-                _ => PathMode::S3,
-            },
-            session_token: if input.token_after {
-                SessionTokenMode::AppendedAfterSigning
-            } else {
-                SessionTokenMode::Signed
-            },
-            content_sha256_header: input.sha_header,
-            unsigned_headers: &unsigned,
-        },
+        settings: settings(input, &unsigned),
     };
     Some(f(&req, &params))
+}
+
+/// The path rules `input` picks.
+pub fn path_mode(input: &Input) -> PathMode {
+    match input.mode % 3 {
+        0 => PathMode::Service,
+        1 => PathMode::ServiceUnnormalized,
+        _ => PathMode::S3,
+    }
+}
+
+/// The settings `input` picks, never signing `unsigned`.
+pub fn settings<'a>(input: &Input, unsigned: &'a [&'a str]) -> Settings<'a> {
+    Settings {
+        path_mode: path_mode(input),
+        session_token: if input.token_after {
+            SessionTokenMode::AppendedAfterSigning
+        } else {
+            SessionTokenMode::Signed
+        },
+        content_sha256_header: input.sha_header,
+        unsigned_headers: unsigned,
+    }
+}
+
+/// A request as a server receives it after `input` was signed: the caller's headers (less
+/// the ones the signer sets, as an adapter replaces them) and the signer's, or the query
+/// with the presigned parameters appended.
+#[derive(Debug, Clone)]
+pub struct Received {
+    pub method: String,
+    pub authority: String,
+    pub path: String,
+    pub query: String,
+    pub headers: Vec<(String, Vec<u8>)>,
+    pub body: Vec<u8>,
+}
+
+/// What the server expects of `input`'s requests.
+pub struct Server {
+    pub region: String,
+    pub service: String,
+    pub now: Timestamp,
+    pub path_mode: PathMode,
+    pub token_after: bool,
+    pub access_key_id: String,
+}
+
+impl Server {
+    pub fn policy(&self) -> sigv4_core::VerifyPolicy<'_> {
+        let mut p = sigv4_core::VerifyPolicy::new(&self.region, &self.service, self.now);
+        p.path_mode = self.path_mode;
+        p.allow_unsigned_payload = true;
+        p.allow_unsigned_security_token = self.token_after;
+        p
+    }
+}
+
+/// The payload the signer must use for the verifier to know it: presigned S3 requests sign
+/// `UNSIGNED-PAYLOAD`; header-signed ones only say so in `x-amz-content-sha256`.
+pub fn signing_payload<'a>(input: &'a Input, presigned: bool) -> Payload<'a> {
+    let s3 = input.mode % 3 == 2;
+    let unsigned = if presigned { s3 } else { input.unsigned && input.sha_header };
+    if unsigned {
+        Payload::Unsigned
+    } else {
+        Payload::Bytes(&input.body)
+    }
+}
+
+/// Signs `input` (in headers, or presigned for `input.expires` seconds) at the key's own
+/// time and returns the request as received, with the server that accepts it; `None` when
+/// the signer refuses the input.
+pub fn sign_received(input: &Input, presigned: bool) -> Option<(Received, Server, SigningKey)> {
+    let key_time = Timestamp::from_unix(input.key_time.rem_euclid(4_000_000_000)).ok()?;
+    let key = SigningKey::derive(&input.secret, key_time, &input.region, &input.service).ok()?;
+    let kept: Vec<(String, Vec<u8>)> = input
+        .headers
+        .iter()
+        .filter(|(n, _)| !n.eq_ignore_ascii_case("authorization") && !n.eq_ignore_ascii_case("x-amz-content-sha256"))
+        .cloned()
+        .collect();
+    let views: Vec<Header<'_>> = kept.iter().map(|(n, v)| Header { name: n, value: v }).collect();
+    let req = Request {
+        method: &input.method,
+        scheme: if input.https { Scheme::Https } else { Scheme::Http },
+        authority: &input.authority,
+        path: &input.path,
+        query: &input.query,
+        headers: &views,
+        payload: signing_payload(input, presigned),
+    };
+    let unsigned: Vec<&str> = input.unsigned_headers.iter().map(String::as_str).collect();
+    let path_mode = path_mode(input);
+    let params = SigningParams {
+        access_key_id: &input.access_key_id,
+        session_token: input.token.as_deref(),
+        key: &key,
+        time: key_time,
+        settings: settings(input, &unsigned),
+    };
+    let mut received = Received {
+        method: input.method.clone(),
+        authority: input.authority.clone(),
+        path: input.path.clone(),
+        query: input.query.clone(),
+        headers: kept.clone(),
+        body: input.body.clone(),
+    };
+    if presigned {
+        let q = sigv4_core::presign(&req, &params, input.expires).ok()?.to_string();
+        received.query = if input.query.is_empty() { q } else { format!("{}&{q}", input.query) };
+    } else {
+        let signed = sigv4_core::sign(&req, &params).ok()?;
+        let out: Vec<(String, Vec<u8>)> =
+            signed.headers().map(|(n, v)| (n.to_string(), v.as_bytes().to_vec())).collect();
+        received.headers.retain(|(n, _)| !out.iter().any(|(o, _)| o.eq_ignore_ascii_case(n)));
+        received.headers.extend(out);
+    }
+    let server = Server {
+        region: input.region.clone(),
+        service: input.service.clone(),
+        now: key_time,
+        path_mode,
+        token_after: input.token_after,
+        access_key_id: input.access_key_id.clone(),
+    };
+    Some((received, server, key))
+}
+
+/// Verifies `r`, rendering the canonical request the verifier computed into `creq`; the
+/// server knows one access key id, whose key is `key`.
+pub fn verify_received(
+    r: &Received,
+    server: &Server,
+    key: &SigningKey,
+    creq: &mut String,
+) -> Result<sigv4_core::Verified, sigv4_core::Error> {
+    let views: Vec<Header<'_>> = r.headers.iter().map(|(n, v)| Header { name: n, value: v }).collect();
+    let req = Request {
+        method: &r.method,
+        scheme: Scheme::Https,
+        authority: &r.authority,
+        path: &r.path,
+        query: &r.query,
+        headers: &views,
+        payload: Payload::Bytes(&r.body),
+    };
+    let mut sts = String::new();
+    let lookup = |id: &str, _: &sigv4_core::Scope| (id == server.access_key_id).then(|| key.clone());
+    sigv4_core::verify_explained(&req, &server.policy(), lookup, creq, &mut sts)
+}
+
+/// Percent-decodes a query key as the verifier reads it.
+pub fn decoded_key(piece: &str) -> Vec<u8> {
+    let key = piece.split_once('=').map_or(piece, |(k, _)| k);
+    reference::percent_decode(key.as_bytes(), false)
 }

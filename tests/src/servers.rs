@@ -51,14 +51,24 @@ where
 }
 
 /// Starts a verifying server for `service` (region `us-east-1`) on 127.0.0.1 in this tokio
-/// runtime; returns its port.
+/// runtime; returns its port. It accepts chunked (`Transfer-Encoding`) uploads, as
+/// S3-compatible servers such as s3s-fs and MinIO do (AWS S3 does not: see
+/// [`serve_layer`] for a server with the layer's defaults).
 ///
 /// # Panics
 /// If no port can be bound on 127.0.0.1.
 pub async fn verifying_server(service: &'static str) -> u16 {
+    serve_layer(VerifyLayer::new("us-east-1", service, secrets()).allow_transfer_encoding(true))
+        .await
+}
+
+/// Serves `layer` over [`echo`] on 127.0.0.1 in this tokio runtime; returns its port.
+///
+/// # Panics
+/// If no port can be bound on 127.0.0.1.
+pub async fn serve_layer(layer: VerifyLayer) -> u16 {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let port = listener.local_addr().unwrap().port();
-    let layer = VerifyLayer::new("us-east-1", service, secrets());
     tokio::spawn(async move {
         loop {
             let Ok((stream, _)) = listener.accept().await else {

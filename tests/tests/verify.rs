@@ -370,6 +370,15 @@ fn sign_then_verify_succeeds_and_any_tampered_byte_fails() {
 }
 
 fn vanilla_signed(time: &str, extra: &[(&str, &str)]) -> (Vec<(String, String)>, Timestamp) {
+    try_vanilla_signed(time, extra).unwrap()
+}
+
+/// A GET of `https://api.example.com/x` with `extra` headers, signed at `time`: the headers
+/// it is sent with.
+fn try_vanilla_signed(
+    time: &str,
+    extra: &[(&str, &str)],
+) -> Result<(Vec<(String, String)>, Timestamp), Error> {
     let t = Timestamp::parse_amz_date(time).unwrap();
     let key = SigningKey::derive(SECRET, t, "us-east-1", "execute-api").unwrap();
     let views: Vec<Header<'_>> = extra.iter().map(|(n, v)| Header::new(n, v)).collect();
@@ -392,12 +401,11 @@ fn vanilla_signed(time: &str, extra: &[(&str, &str)]) -> (Vec<(String, String)>,
         .map(|(n, v)| (n.to_string(), v.to_string()))
         .collect();
     headers.extend(
-        sign(&req, &params)
-            .unwrap()
+        sign(&req, &params)?
             .headers()
             .map(|(n, v)| (n.to_string(), v.to_string())),
     );
-    (headers, t)
+    Ok((headers, t))
 }
 
 fn check(
@@ -548,4 +556,202 @@ fn a_mismatch_explains_what_the_server_computed() {
         "AWS4-HMAC-SHA256\n20240301T120000Z\n20240301/us-east-1/execute-api/aws4_request\n"
     ));
     assert!(!creq.contains(SECRET) && !sts.contains(SECRET));
+}
+
+/// Requests a signer never sends but an attacker might: each is refused before any
+/// signature is computed, with its own error, even when the signature itself is valid.
+#[test]
+fn ambiguous_requests_are_refused() {
+    let (headers, t) = vanilla_signed("20240301T120000Z", &[]);
+    assert!(check(&headers, "", t).is_ok());
+    let auth = headers
+        .iter()
+        .find(|(n, _)| n == "authorization")
+        .unwrap()
+        .1
+        .clone();
+
+    // Two Authorization headers, the valid one first or second.
+    let forged = auth.replace(AK, "AKIDOTHER");
+    let mut two = headers.clone();
+    two.push(("Authorization".into(), forged.clone()));
+    assert_eq!(
+        check(&two, "", t).err(),
+        Some(Error::DuplicateAuthorization)
+    );
+    let mut two = vec![("authorization".to_string(), forged)];
+    two.extend(headers.iter().cloned());
+    assert_eq!(
+        check(&two, "", t).err(),
+        Some(Error::DuplicateAuthorization)
+    );
+
+    // Header authentication with any presigned parameter in the query (any case).
+    for param in [
+        "X-Amz-Signature",
+        "X-Amz-Algorithm",
+        "X-Amz-Credential",
+        "X-Amz-Date",
+        "X-Amz-SignedHeaders",
+        "X-Amz-Expires",
+        "x-amz-signature",
+        "X-Amz-%53ignature",
+    ] {
+        let q = format!("{param}=0000");
+        assert_eq!(
+            check(&headers, &q, t).err(),
+            Some(Error::MixedAuthentication),
+            "{param}"
+        );
+    }
+
+    // A signed header list with a name twice, out of order, or not lower case.
+    for list in [
+        "host;host;x-amz-date",
+        "x-amz-date;host",
+        "Host;x-amz-date",
+        "host;;x-amz-date",
+    ] {
+        let h = with_authorization(&headers, |v| *v = v.replace("host;x-amz-date", list));
+        assert_eq!(
+            check(&h, "", t).err(),
+            Some(Error::SignedHeadersList),
+            "{list}"
+        );
+    }
+
+    // The right signature in upper case, or cut short.
+    let upper = with_authorization(&headers, |v| {
+        let at = v.find("Signature=").unwrap() + 10;
+        *v = format!("{}{}", &v[..at], v[at..].to_ascii_uppercase());
+    });
+    assert_eq!(check(&upper, "", t).err(), Some(Error::SignatureFormat));
+    let short = with_authorization(&headers, |v| {
+        v.pop();
+    });
+    assert_eq!(check(&short, "", t).err(), Some(Error::SignatureFormat));
+
+    // Host (or another header the verifier reads as one value) twice.
+    for (name, value) in [
+        ("Host", "evil.example.com"),
+        ("x-amz-date", "20240301T120001Z"),
+    ] {
+        // The request as signed names `host` by its authority; on the wire, both copies.
+        let mut h = headers.clone();
+        h.push(("host".into(), "api.example.com".into()));
+        assert!(check(&h, "", t).is_ok());
+        h.push((name.into(), value.into()));
+        let lower: &str = &name.to_ascii_lowercase();
+        assert!(
+            matches!(check(&h, "", t).err(), Some(Error::DuplicateHeader { name }) if name == lower),
+            "{name}"
+        );
+    }
+}
+
+#[test]
+fn presigned_requests_carry_one_mechanism_and_each_parameter_once() {
+    let t = Timestamp::parse_amz_date("20240301T120000Z").unwrap();
+    let key = SigningKey::derive(SECRET, t, "us-east-1", "execute-api").unwrap();
+    let req =
+        Request::from_url("GET", "https://api.example.com/x", &[], Payload::Bytes(b"")).unwrap();
+    let params = SigningParams {
+        access_key_id: AK,
+        session_token: None,
+        key: &key,
+        time: t,
+        settings: Settings::service(),
+    };
+    let query = presign(&req, &params, 60).unwrap().to_string();
+    assert!(check(&[], &query, t).is_ok());
+
+    // An Authorization header beside the presigned query.
+    let (headers, _) = vanilla_signed("20240301T120000Z", &[]);
+    assert_eq!(
+        check(&headers, &query, t).err(),
+        Some(Error::MixedAuthentication)
+    );
+
+    // Any authentication parameter twice, even with the same value.
+    for param in [
+        "X-Amz-Signature",
+        "X-Amz-Credential",
+        "X-Amz-Date",
+        "X-Amz-Expires",
+        "X-Amz-SignedHeaders",
+        "X-Amz-Algorithm",
+    ] {
+        let start = query.find(&format!("{param}=")).unwrap();
+        let end = query[start..].find('&').map_or(query.len(), |e| start + e);
+        let q = format!("{query}&{}", &query[start..end]);
+        assert_eq!(
+            check(&[], &q, t).err(),
+            Some(Error::DuplicateAuthParameter),
+            "{param}"
+        );
+    }
+    let q = format!("{query}&X-Amz-Security-Token=a&X-Amz-Security-Token=b");
+    assert_eq!(check(&[], &q, t).err(), Some(Error::DuplicateAuthParameter));
+
+    // The signature in upper case.
+    let at = query.find("X-Amz-Signature=").unwrap() + 16;
+    let q = format!("{}{}", &query[..at], query[at..].to_ascii_uppercase());
+    assert_eq!(check(&[], &q, t).err(), Some(Error::SignatureFormat));
+}
+
+/// Found by the `roundtrip` fuzz target: the signer wrote an `Authorization` whose
+/// SignedHeaders list was longer than the limit its own verifier holds lists to.
+#[test]
+fn the_signed_header_list_limit_is_the_same_signing_and_verifying() {
+    let names: Vec<String> = (0..20)
+        .map(|i| format!("x-long-{i:02}-{}", "n".repeat(50)))
+        .collect();
+    let signed = |count: usize| {
+        let extra: Vec<(&str, &str)> = names[..count].iter().map(|n| (n.as_str(), "v")).collect();
+        try_vanilla_signed("20240301T120000Z", &extra)
+    };
+    // 15 names of 61 bytes: under 1024, signs and verifies.
+    let (headers, t) = signed(15).unwrap();
+    assert!(check(&headers, "", t).is_ok());
+    // 20: over 1024 (the whole Authorization would still fit its 1536 bytes).
+    assert_eq!(
+        signed(20).err(),
+        Some(Error::SignedHeadersTooLong {
+            limit: sigv4_core::MAX_SIGNED_HEADERS_LEN
+        })
+    );
+}
+
+/// Found by the `roundtrip` fuzz target: with tokens appended after signing, the verifier
+/// left `X-Amz-Security-Token` out of the canonical query of header-signed requests too,
+/// whose query the signer signs whole.
+#[test]
+fn appended_tokens_leave_the_query_of_header_signed_requests_whole() {
+    let t = Timestamp::parse_amz_date("20240301T120000Z").unwrap();
+    let key = SigningKey::derive(SECRET, t, "us-east-1", "execute-api").unwrap();
+    let url = "https://api.example.com/x?X-Amz-Security-Token=in-the-query";
+    let req = Request::from_url("GET", url, &[], Payload::Bytes(b"")).unwrap();
+    let params = SigningParams {
+        access_key_id: AK,
+        session_token: None,
+        key: &key,
+        time: t,
+        settings: Settings {
+            session_token: sigv4_core::SessionTokenMode::AppendedAfterSigning,
+            ..Settings::service()
+        },
+    };
+    let headers: Vec<(String, String)> = sign(&req, &params)
+        .unwrap()
+        .headers()
+        .map(|(n, v)| (n.to_string(), v.to_string()))
+        .collect();
+    let views: Vec<Header<'_>> = headers.iter().map(|(n, v)| Header::new(n, v)).collect();
+    let received = Request {
+        headers: &views,
+        ..req
+    };
+    let mut policy = VerifyPolicy::new("us-east-1", "execute-api", t);
+    policy.allow_unsigned_security_token = true;
+    assert!(verify(&received, &policy, lookup(AK, SECRET)).is_ok());
 }

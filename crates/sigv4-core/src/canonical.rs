@@ -147,7 +147,8 @@ pub(crate) struct Canonical<'s, 'a> {
     payload: &'a [u8],
 }
 
-const AUTH_PARAMS: [&str; 7] = [
+/// The query parameters of a presigned request's authentication, the session token last.
+pub(crate) const AUTH_PARAMS: [&str; 7] = [
     "X-Amz-Algorithm",
     "X-Amz-Credential",
     "X-Amz-Date",
@@ -183,12 +184,15 @@ impl<'s, 'a> Canonical<'s, 'a> {
 
     /// The canonical request of a request as received, for verification: exactly the
     /// headers `signed` names (`;`-separated, sorted), the query as sent less
-    /// `X-Amz-Signature` (and less `X-Amz-Security-Token` when the settings say the token is
-    /// appended after signing), and the payload line `fixed` holds.
+    /// `X-Amz-Signature` (and, for a `presigned` one, less `X-Amz-Security-Token` when the
+    /// settings say the token is appended after signing: a header-signed request's token
+    /// travels in a header, and its query is signed whole), and the payload line `fixed`
+    /// holds.
     pub(crate) fn received(
         req: &'a Request<'a>,
         params: &'a SigningParams<'a>,
         signed: &'a str,
+        presigned: bool,
         fixed: &'a Fixed,
         scratch: &'s mut Scratch<'a>,
     ) -> Result<Self, Error> {
@@ -215,7 +219,7 @@ impl<'s, 'a> Canonical<'s, 'a> {
         headers::sort(&mut scratch.headers);
         query::parse(req.query, &mut scratch.query)?;
         let token_unsigned =
-            params.settings.session_token == SessionTokenMode::AppendedAfterSigning;
+            presigned && params.settings.session_token == SessionTokenMode::AppendedAfterSigning;
         scratch.query.retain(|p| {
             let dropped = query::key_is(p, "X-Amz-Signature")
                 || (token_unsigned && query::key_is(p, "X-Amz-Security-Token"));

@@ -104,6 +104,26 @@ pub enum Error {
     Fmt,
     /// Verification: the request has no `Authorization` header and no `X-Amz-Signature`.
     MissingAuthentication,
+    /// Verification: the request carries more than one `Authorization` header.
+    DuplicateAuthorization,
+    /// Verification: the request carries an `Authorization` header and `X-Amz-*`
+    /// authentication query parameters; AWS allows one mechanism per request.
+    MixedAuthentication,
+    /// Verification: an `X-Amz-*` authentication query parameter of a presigned request
+    /// appears more than once.
+    DuplicateAuthParameter,
+    /// Verification: `SignedHeaders` is not lower-case header names, each once, in
+    /// ascending order.
+    SignedHeadersList,
+    /// Verification: the signature is not 64 lower-case hex digits.
+    SignatureFormat,
+    /// Verification: a header the verifier reads as one value (`host`, `date`,
+    /// `x-amz-date`, `x-amz-content-sha256`, `x-amz-security-token`,
+    /// `x-amz-decoded-content-length`) appears more than once.
+    DuplicateHeader {
+        /// The header's name, lower case.
+        name: &'static str,
+    },
     /// Verification: the `Authorization` header or the presigned query parameters do not
     /// follow the SigV4 grammar.
     MalformedAuthorization,
@@ -183,6 +203,20 @@ impl fmt::Display for Error {
             Self::MissingAuthentication => {
                 f.write_str("request has no authorization header and no x-amz-signature")
             }
+            Self::DuplicateAuthorization => {
+                f.write_str("request carries more than one authorization header")
+            }
+            Self::MixedAuthentication => f.write_str(
+                "request carries both an authorization header and x-amz-* authentication query parameters",
+            ),
+            Self::DuplicateAuthParameter => {
+                f.write_str("an x-amz-* authentication query parameter appears more than once")
+            }
+            Self::SignedHeadersList => f.write_str(
+                "signedheaders is not lower-case header names, each once, in ascending order",
+            ),
+            Self::SignatureFormat => f.write_str("signature is not 64 lower-case hex digits"),
+            Self::DuplicateHeader { name } => write!(f, "header {name} appears more than once"),
             Self::MalformedAuthorization => f.write_str(
                 "authorization is not AWS4-HMAC-SHA256 Credential=AK/date/region/service/aws4_request, \
                  SignedHeaders=..., Signature=<64 hex>",

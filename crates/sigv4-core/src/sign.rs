@@ -149,10 +149,13 @@ pub fn sign<'a>(
     sink.put(b"/");
     params.key.scope().write_to(sink);
     sink.put(b", SignedHeaders=");
+    let list_start = sink.as_bytes().len();
     crate::canonical::headers::write_signed(sink, canonical.headers());
+    // The same limit a verifier holds the list to (it refuses longer ones).
+    let list_len = sink.as_bytes().len() - list_start;
     sink.put(b", Signature=");
     sink.put(&signature);
-    if sink.overflowed() {
+    if sink.overflowed() || list_len > crate::canonical::headers::MAX_SIGNED_HEADERS_LEN {
         return Err(Error::SignedHeadersTooLong {
             limit: crate::canonical::headers::MAX_SIGNED_HEADERS_LEN,
         });

@@ -2,9 +2,88 @@
 //! query, rebuild the canonical request from what was received (only the signed headers),
 //! recompute with the key the caller finds for the access key id, and compare in constant
 //! time; check the scope, the clock skew, the expiry, the signed headers and the payload.
+//!
+//! A verifier guards a service, so it is stricter than any signer needs to be: a request a
+//! correct client never sends is refused before a signature is computed, each kind with its
+//! own [`Error`] variant (and, in `sigv4_hyper::VerifyLayer`, the status and code AWS uses).
+//!
+//! # What is checked
+//!
+//! The classes below are the ones SigV4 verifiers have got wrong before: MinIO's
+//! unsigned-trailer uploads, where the credentials were read from the query while the
+//! signature check was gated on the `Authorization` header (CVE-2026-40344,
+//! CVE-2026-41145), and the kinds of mistake S3-compatible servers such as s3s have had to
+//! guard against (unsigned `x-amz-*` headers, scope and date not tied to the request,
+//! chunk signatures not chained, unbounded buffering), and what the S3 documentation says
+//! S3 checks.
+//!
+//! - **One mechanism, read once.** Exactly one `Authorization` header
+//!   ([`Error::DuplicateAuthorization`]) or a presigned query, never both
+//!   ([`Error::MixedAuthentication`]: an `X-Amz-Algorithm`, `-Credential`, `-Date`,
+//!   `-Expires`, `-SignedHeaders` or `-Signature` parameter, in any case or
+//!   percent-encoding, beside an `Authorization` header); each presigned parameter once
+//!   ([`Error::DuplicateAuthParameter`]). The identity returned is the one whose signature
+//!   was checked; there is no path that skips the check for some payload type.
+//! - **Strict grammar.** `AWS4-HMAC-SHA256`, a credential of five non-empty parts ending in
+//!   `aws4_request` ([`Error::MalformedAuthorization`]), `SignedHeaders` lower-case names,
+//!   each once, ascending ([`Error::SignedHeadersList`]), a signature of 64 lower-case hex
+//!   digits ([`Error::SignatureFormat`]): one request, one spelling.
+//! - **Scope and time.** The scope's region and service are the server's and its date the
+//!   request's ([`Error::ScopeMismatch`]); a header signature within `max_skew_secs` of
+//!   `now` ([`Error::RequestTimeTooSkewed`]); a presigned URL not dated later than `now` plus
+//!   the skew, not past its `X-Amz-Expires` ([`Error::RequestExpired`]), which is at most
+//!   seven days ([`Error::Expires`]).
+//! - **What the signature covers.** The canonical request is rebuilt from the bytes
+//!   received, never from what the client says it signed: the method, the path (by the
+//!   server's path rules), the whole query but the signature, exactly the headers
+//!   `SignedHeaders` names ([`Error::MissingSignedHeader`] when one is absent). `host` must
+//!   be signed, and so must every `x-amz-*` header present ([`Error::UnsignedHeader`]; S3
+//!   refuses these too), the session token aside when the policy says it is appended
+//!   after signing. The headers a verifier reads as one value (`host`, `date`,
+//!   `x-amz-date`, `x-amz-content-sha256`, `x-amz-security-token`,
+//!   `x-amz-decoded-content-length`) must come once ([`Error::DuplicateHeader`]), so the
+//!   verifier and the service behind it cannot read different copies.
+//! - **The body.** `x-amz-content-sha256` is 64 hex digits or a known marker
+//!   ([`Error::PayloadHash`]); a body given is hashed and compared
+//!   ([`Error::PayloadHashMismatch`]); `UNSIGNED-PAYLOAD` only where the policy allows it
+//!   ([`Error::UnsignedPayload`]); aws-chunked bodies get a [`ChunkSigner`] chained from
+//!   the request's own signature ([`Verified::chunk_signer`]), so every chunk and the
+//!   trailer are checked in order.
+//! - **The comparison** is constant-time (`subtle`), and only after every check above.
+//! - **Bounds.** Everything lives in fixed stack buffers: too many headers or parameters,
+//!   or an overlong credential or header list, is an error, never an allocation or a
+//!   panic. The fuzz targets in `fuzz/` hold the verifier to this on signed-then-mutated
+//!   requests and on the AWS suite's requests mutated as raw text.
+//!
+//! `sigv4_hyper::VerifyLayer` adds what only the HTTP layer can see: a body framed by both
+//! `Content-Length` and `Transfer-Encoding`, an absolute-form target whose authority is
+//! not the signed `Host`, limits on what it buffers, and aws-chunked decoding that hands
+//! on a chunk only once its signature checks.
+//!
+//! # What is left to the caller
+//!
+//! - **Replay.** SigV4 lets a request be sent again within its validity: a header
+//!   signature for as long as its time is within the skew of the server's clock (15
+//!   minutes by default), a presigned URL until it expires. AWS accepts such replays too.
+//!   A service for which a replay matters (a payment, a one-time action) keeps the
+//!   signatures it has seen ([`Verified::signature`]) until they could no longer verify:
+//!   [`verify`]'s documentation shows such a cache, tested as a doctest. (This module is
+//!   private; [`verify`] carries the summary users see.)
+//! - **Authorisation.** A verified request proves who signed it, not what they may do:
+//!   the policy decision is the service's.
+//! - **Keys.** The lookup decides which access key ids exist, are active, and for which
+//!   scope; a session token is not validated here (STS issued it; the service checks it
+//!   with the key it belongs to).
+//! - **Unsigned parts.** Headers not in [`Verified`]'s signed list (other than `x-amz-*`,
+//!   which are refused) and an `UNSIGNED-PAYLOAD` body can be changed by anyone on the path:
+//!   without TLS, do not trust them. With [`VerifiedPayload::Expected`] the body is still to
+//!   be hashed while it is read, and refused if it differs (the hyper layer does this).
+//! - **The clock.** `policy.now` must come from a clock the client cannot move.
 
 use crate::canonical::query::{self, Params};
-use crate::canonical::{headers, Canonical, Fixed, PayloadHash, Scratch, ALGORITHM, MAX_EXPIRES};
+use crate::canonical::{
+    headers, Canonical, Fixed, PayloadHash, Scratch, ALGORITHM, AUTH_PARAMS, MAX_EXPIRES,
+};
 use crate::chunked::ChunkSigner;
 use crate::date::Timestamp;
 use crate::error::Error;
@@ -40,8 +119,9 @@ pub struct VerifyPolicy<'a> {
     /// Path rules the clients sign by.
     pub path_mode: PathMode,
     /// Whether the session token is appended after signing, as some services' clients do:
-    /// an `x-amz-security-token` header may then be present unsigned, and an
-    /// `X-Amz-Security-Token` query parameter is left out of the canonical query.
+    /// an `x-amz-security-token` header may then be present unsigned, and the
+    /// `X-Amz-Security-Token` query parameter of a presigned request is left out of the
+    /// canonical query.
     pub allow_unsigned_security_token: bool,
 }
 
@@ -79,7 +159,9 @@ impl Authorization {
     /// optional).
     ///
     /// # Errors
-    /// [`Error::MalformedAuthorization`].
+    /// [`Error::MalformedAuthorization`]; [`Error::SignedHeadersList`] for header names not
+    /// lower case, repeated or out of order; [`Error::SignatureFormat`] for a signature
+    /// that is not 64 lower-case hex digits.
     pub fn from_header(value: &str) -> Result<Self, Error> {
         const E: Error = Error::MalformedAuthorization;
         let rest = value.strip_prefix(ALGORITHM).ok_or(E)?;
@@ -106,19 +188,27 @@ impl Authorization {
     /// Parses the `X-Amz-*` parameters of a presigned query (as sent, percent-encoded).
     ///
     /// # Errors
-    /// [`Error::MalformedAuthorization`]; [`Error::Expires`] for an `X-Amz-Expires` outside
-    /// 1..=604800.
+    /// [`Error::MalformedAuthorization`]; [`Error::DuplicateAuthParameter`] for a parameter
+    /// given twice; [`Error::Expires`] for an `X-Amz-Expires` outside 1..=604800;
+    /// [`Error::SignedHeadersList`] and [`Error::SignatureFormat`] as for
+    /// [`Authorization::from_header`].
     pub fn from_query(query: &str) -> Result<Self, Error> {
         const E: Error = Error::MalformedAuthorization;
         let mut params = Params::new();
         query::parse(query, &mut params).map_err(|_| E)?;
-        let find = |name: &str| -> Result<&[u8], Error> {
-            let mut found = params.iter().filter(|p| query::key_is(p, name));
-            let first = found.next().ok_or(E)?;
-            if found.next().is_some() {
-                return Err(E);
+        for name in AUTH_PARAMS {
+            if params
+                .iter()
+                .filter(|p| query::key_is(p, name))
+                .nth(1)
+                .is_some()
+            {
+                return Err(Error::DuplicateAuthParameter);
             }
-            Ok(first.value)
+        }
+        let find = |name: &str| -> Result<&[u8], Error> {
+            let found = params.iter().find(|p| query::key_is(p, name));
+            Ok(found.ok_or(E)?.value)
         };
         if find("X-Amz-Algorithm")? != ALGORITHM.as_bytes() {
             return Err(E);
@@ -162,13 +252,14 @@ impl Authorization {
         if cred.overflowed() || list.overflowed() {
             return Err(E);
         }
-        let mut sig = [0u8; 32];
-        if signature.len() != 64 {
-            return Err(E);
+        let lower_hex = |b: u8| b.is_ascii_digit() || (b'a'..=b'f').contains(&b);
+        if signature.len() != 64 || !signature.bytes().all(lower_hex) {
+            return Err(Error::SignatureFormat);
         }
-        hex::decode_to_slice(signature, &mut sig).map_err(|_| E)?;
+        let mut sig = [0u8; 32];
+        hex::decode_to_slice(signature, &mut sig).map_err(|_| Error::SignatureFormat)?;
         let slashes = credential_slashes(cred.as_bytes()).ok_or(E)?;
-        check_signed_list(list.as_str()).ok_or(E)?;
+        check_signed_list(list.as_str()).ok_or(Error::SignedHeadersList)?;
         Ok(Self {
             credential: cred,
             slashes,
@@ -308,6 +399,11 @@ impl Verified {
         self.payload
     }
 
+    /// The signature verified: unique to the request, a key for a replay cache.
+    pub fn signature(&self) -> &[u8; 32] {
+        &self.signature
+    }
+
     /// The checker of this request's aws-chunked body: chunk and trailer signatures chained
     /// from the request's own signature, with `key`, the key it was verified with.
     ///
@@ -351,12 +447,61 @@ pub enum VerifiedPayload {
 ///
 /// # Errors
 /// The verification variants of [`Error`], each for its own failure:
-/// [`Error::MissingAuthentication`], [`Error::MalformedAuthorization`],
-/// [`Error::UnknownAccessKey`], [`Error::ScopeMismatch`], [`Error::MissingDate`],
+/// [`Error::MissingAuthentication`], [`Error::DuplicateAuthorization`],
+/// [`Error::MixedAuthentication`], [`Error::DuplicateAuthParameter`],
+/// [`Error::DuplicateHeader`], [`Error::MalformedAuthorization`],
+/// [`Error::SignedHeadersList`], [`Error::SignatureFormat`], [`Error::UnknownAccessKey`], [`Error::ScopeMismatch`], [`Error::MissingDate`],
 /// [`Error::RequestTimeTooSkewed`], [`Error::RequestExpired`], [`Error::Expires`],
 /// [`Error::UnsignedHeader`], [`Error::MissingSignedHeader`],
 /// [`Error::PayloadHashMismatch`], [`Error::UnsignedPayload`],
 /// [`Error::SignatureMismatch`]; and the request errors of signing.
+///
+/// # Security
+/// Stricter than a signer needs to be: a request no correct client sends (two
+/// `Authorization` headers, one beside presigned parameters, a parameter or a header the
+/// verifier reads twice, a header list out of order, an upper-case signature, an unsigned
+/// `x-amz-*` header) is refused before any signature is computed, and the comparison is
+/// constant-time. Left to the caller: what the signer may do, which keys exist, TLS for
+/// what the signature does not cover, and replay. SigV4 lets a request be replayed while
+/// it is valid (within the skew of its time, or until a presigned URL expires), as AWS does;
+/// a service for which that matters keeps the signatures it has seen:
+///
+/// ```
+/// use std::collections::HashMap;
+/// use sigv4_core::{Timestamp, Verified};
+///
+/// /// Signatures seen, each with the time after which it could no longer verify anyway.
+/// #[derive(Default)]
+/// struct ReplayCache(HashMap<[u8; 32], i64>);
+///
+/// impl ReplayCache {
+///     /// Whether `v` is new; remembers it for as long as it could verify (for a
+///     /// presigned URL, pass its expiry as the window).
+///     fn first_time(&mut self, v: &Verified, now: Timestamp, window_secs: u32) -> bool {
+///         self.0.retain(|_, until| *until >= now.unix());
+///         let until = v.time().unix() + i64::from(window_secs);
+///         self.0.insert(*v.signature(), until).is_none()
+///     }
+/// }
+/// # use sigv4_core::*;
+/// # let time = Timestamp::parse_amz_date("20150830T123600Z")?;
+/// # let key = SigningKey::derive("secret", time, "us-east-1", "service")?;
+/// # let params = SigningParams { access_key_id: "AKID", session_token: None, key: &key, time, settings: Settings::service() };
+/// # let host = [Header::new("host", "example.amazonaws.com")];
+/// # let req = Request::from_url("GET", "https://example.amazonaws.com/", &host, Payload::Bytes(b""))?;
+/// # let signed = sign(&req, &params)?;
+/// # let sent: Vec<(&str, &str)> = signed.headers().collect();
+/// # let headers: Vec<Header<'_>> = sent.iter().map(|(n, v)| Header::new(n, v)).chain(host).collect();
+/// # let received = Request { headers: &headers, ..req };
+/// let policy = VerifyPolicy::new("us-east-1", "service", time);
+/// let mut seen = ReplayCache::default();
+/// for attempt in 0..2 {
+///     let v = verify(&received, &policy, |_, _| Some(key.clone()))?;
+///     let fresh = seen.first_time(&v, time, policy.max_skew_secs);
+///     assert_eq!(fresh, attempt == 0, "the same request again is a replay");
+/// }
+/// # Ok::<(), sigv4_core::Error>(())
+/// ```
 pub fn verify<F>(req: &Request<'_>, policy: &VerifyPolicy<'_>, lookup: F) -> Result<Verified, Error>
 where
     F: FnOnce(&str, &Scope) -> Option<SigningKey>,
@@ -409,13 +554,8 @@ fn check<F>(
 where
     F: FnOnce(&str, &Scope) -> Option<SigningKey>,
 {
-    let auth = match find_header(req, "authorization") {
-        Some(v) => Authorization::from_header(
-            core::str::from_utf8(v).map_err(|_| Error::MalformedAuthorization)?,
-        )?,
-        None if has_query_signature(req.query) => Authorization::from_query(req.query)?,
-        None => return Err(Error::MissingAuthentication),
-    };
+    check_single_valued(req)?;
+    let auth = authentication(req)?;
     if auth.region() != policy.region || auth.service() != policy.service {
         return Err(Error::ScopeMismatch);
     }
@@ -453,7 +593,14 @@ where
     };
     let fixed = Fixed::verbatim(time, payload);
     let mut scratch = Scratch::new();
-    let canonical = Canonical::received(req, &params, auth.signed_headers(), &fixed, &mut scratch)?;
+    let canonical = Canonical::received(
+        req,
+        &params,
+        auth.signed_headers(),
+        auth.presigned().is_some(),
+        &fixed,
+        &mut scratch,
+    )?;
     let mut hash = HashSink::new();
     canonical.write(&mut hash);
     let hashed = hex32(&hash.finish());
@@ -481,10 +628,63 @@ where
     })
 }
 
-fn has_query_signature(query: &str) -> bool {
+/// The query parameters that carry a presigned request's authentication: all but the
+/// session token, which some services send beside an `Authorization` header.
+const AUTH_PARAMS_NO_TOKEN: &[&str] = match AUTH_PARAMS.split_last() {
+    Some((_, rest)) => rest,
+    None => &[],
+};
+
+/// Headers the verifier reads as one value: a second copy would let the verifier and the
+/// service behind it read different ones.
+const SINGLE_VALUED: [&str; 6] = [
+    "host",
+    "date",
+    "x-amz-date",
+    "x-amz-content-sha256",
+    "x-amz-security-token",
+    "x-amz-decoded-content-length",
+];
+
+fn check_single_valued(req: &Request<'_>) -> Result<(), Error> {
+    for name in SINGLE_VALUED {
+        let mut copies = req
+            .headers
+            .iter()
+            .filter(|h| h.name.eq_ignore_ascii_case(name));
+        if copies.nth(1).is_some() {
+            return Err(Error::DuplicateHeader { name });
+        }
+    }
+    Ok(())
+}
+
+/// The one authentication mechanism the request carries: an `Authorization` header (and
+/// no authentication query parameter), or a presigned query (and no `Authorization`).
+fn authentication(req: &Request<'_>) -> Result<Authorization, Error> {
+    let mut headers = req
+        .headers
+        .iter()
+        .filter(|h| h.name.eq_ignore_ascii_case("authorization"));
+    let header = headers.next();
+    if headers.next().is_some() {
+        return Err(Error::DuplicateAuthorization);
+    }
     let mut params = Params::new();
-    query::parse(query, &mut params).is_ok()
-        && params.iter().any(|p| query::key_is(p, "X-Amz-Signature"))
+    query::parse(req.query, &mut params)?;
+    let in_query = params.iter().any(|p| {
+        AUTH_PARAMS_NO_TOKEN
+            .iter()
+            .any(|name| query::key_is(p, name))
+    });
+    match (header, in_query) {
+        (Some(_), true) => Err(Error::MixedAuthentication),
+        (Some(h), false) => Authorization::from_header(
+            core::str::from_utf8(h.value).map_err(|_| Error::MalformedAuthorization)?,
+        ),
+        (None, true) => Authorization::from_query(req.query),
+        (None, false) => Err(Error::MissingAuthentication),
+    }
 }
 
 /// The time signed: `X-Amz-Date` (query or header), else the `Date` header.

@@ -10,9 +10,9 @@ use sigv4_core::{ChunkEncoding, ChunkSigner, Header, SigningKey};
 use std::fmt;
 
 /// Longest chunk header or trailer line accepted.
-const MAX_LINE: usize = 4096;
+pub(crate) const MAX_LINE: usize = 4096;
 /// Most trailer bytes accepted.
-const MAX_TRAILERS: usize = 16 * 1024;
+pub(crate) const MAX_TRAILERS: usize = 16 * 1024;
 
 /// Why an aws-chunked body was refused; the inner service reads it as the body's error.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -174,6 +174,12 @@ impl ChunkedDecoder {
             trailer_bytes: 0,
             state: State::Header,
         }
+    }
+
+    /// Bytes held: input not yet decoded and the chunk being checked.
+    #[cfg(any(test, fuzzing))]
+    pub(crate) fn buffered(&self) -> usize {
+        self.input.len() + self.chunk.len()
     }
 
     /// More of the encoded body.
@@ -481,6 +487,8 @@ mod tests {
                 Step::Trailers(_) => {}
                 Step::Done => return Ok(out),
                 Step::NeedMore => {
+                    // Asking for more, it holds at most a chunk, a line and the trailers.
+                    assert!(d.buffered() <= (1 << 20) + MAX_LINE + MAX_TRAILERS);
                     let n = sizes[i % sizes.len()].min(wire.len() - at);
                     d.feed(&wire[at..at + n]);
                     at += n;

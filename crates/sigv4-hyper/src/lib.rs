@@ -4,6 +4,11 @@ mod chunked;
 mod sign;
 mod verify;
 
+/// Hooks for the fuzz targets in `fuzz/` (built with `--cfg fuzzing` only).
+#[cfg(fuzzing)]
+#[doc(hidden)]
+pub mod fuzzing;
+
 pub use chunked::ChunkedBodyError;
 pub use sign::{AwsChunkedBody, SignLayer, SignService, SignedBody};
 

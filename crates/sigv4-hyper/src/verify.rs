@@ -87,6 +87,7 @@ struct Config {
     allow_unsigned_payload: bool,
     buffer_limit: usize,
     record_canonical_request: bool,
+    allow_transfer_encoding: bool,
 }
 
 impl VerifyLayer {
@@ -108,6 +109,7 @@ impl VerifyLayer {
                 max_skew_secs: sigv4_core::DEFAULT_MAX_SKEW_SECS,
                 buffer_limit: 8 << 20,
                 record_canonical_request: false,
+                allow_transfer_encoding: false,
             },
         }
     }
@@ -137,6 +139,16 @@ impl VerifyLayer {
     #[must_use]
     pub fn buffer_limit(mut self, bytes: usize) -> Self {
         self.config.buffer_limit = bytes;
+        self
+    }
+
+    /// For `s3`, whether requests framed by `Transfer-Encoding` (chunked bodies of no
+    /// declared length) are accepted (default: no, answered 501 `NotImplemented` as S3
+    /// does; other services accept them). A request that has both `Transfer-Encoding` and
+    /// `Content-Length` is refused whatever this says.
+    #[must_use]
+    pub fn allow_transfer_encoding(mut self, allow: bool) -> Self {
+        self.config.allow_transfer_encoding = allow;
         self
     }
 
@@ -222,6 +234,7 @@ where
     B::Error: Into<BoxError>,
 {
     let (mut parts, body) = req.into_parts();
+    check_framing(config, &parts)?;
     let claimed = parts
         .headers
         .get("x-amz-content-sha256")
@@ -284,6 +297,44 @@ where
         },
     };
     Ok(Request::from_parts(parts, body))
+}
+
+/// Refuses what would let this layer and the service behind it (or a proxy in front) read
+/// one request two ways: a body framed by both `Content-Length` and `Transfer-Encoding`
+/// (RFC 9112 section 6.1: a request smuggling vector), and an absolute-form target whose
+/// authority is not the `Host` header that was signed. For S3, any `Transfer-Encoding`,
+/// as S3 answers it (501 `NotImplemented`) unless allowed: hyper itself drops the
+/// `Content-Length` of a request that has both before this layer sees it, so this is what
+/// refuses such a request behind hyper.
+fn check_framing(config: &Config, parts: &http::request::Parts) -> Result<(), Rejection> {
+    let headers = &parts.headers;
+    let te = headers.contains_key(http::header::TRANSFER_ENCODING);
+    if te && headers.contains_key(http::header::CONTENT_LENGTH) {
+        return Err(Rejection::new(
+            StatusCode::BAD_REQUEST,
+            "InvalidRequest",
+            "the request has both Content-Length and Transfer-Encoding",
+        ));
+    }
+    if te && config.service == "s3" && !config.allow_transfer_encoding {
+        return Err(Rejection::new(
+            StatusCode::NOT_IMPLEMENTED,
+            "NotImplemented",
+            "A header you provided implies functionality that is not implemented: Transfer-Encoding",
+        ));
+    }
+    let host = headers.get(http::header::HOST).map(HeaderValue::as_bytes);
+    let target = parts.uri.authority().map(|a| a.as_str().as_bytes());
+    if let (Some(host), Some(target)) = (host, target) {
+        if !host.eq_ignore_ascii_case(target) {
+            return Err(Rejection::new(
+                StatusCode::BAD_REQUEST,
+                "InvalidRequest",
+                "the request target's authority is not its Host header",
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// Verifies an aws-chunked request's headers, then hands on its body decoded, each chunk
@@ -416,7 +467,13 @@ fn check(config: &Config, view: &sigv4_core::Request<'_>) -> Result<Checked, Rej
             tracing::debug!(canonical_request = %creq, string_to_sign = %sts, "sigv4: signature mismatch");
             return Err(Rejection::mismatch(creq, sts));
         }
-        Err(e) => return Err(Rejection::from_core(e)),
+        Err(e) => {
+            let presigned = !view
+                .headers
+                .iter()
+                .any(|h| h.name.eq_ignore_ascii_case("authorization"));
+            return Err(Rejection::from_core(e).in_query(presigned));
+        }
     };
     let signed_headers = signed_header_names(view);
     let (payload_signed, expected) = match verified.payload() {
@@ -497,10 +554,19 @@ impl Rejection {
             CoreError::PayloadHashMismatch => {
                 (StatusCode::BAD_REQUEST, "XAmzContentSHA256Mismatch")
             }
-            CoreError::MalformedAuthorization | CoreError::ScopeMismatch => {
+            CoreError::MalformedAuthorization
+            | CoreError::ScopeMismatch
+            | CoreError::SignedHeadersList
+            | CoreError::SignatureFormat => {
                 (StatusCode::BAD_REQUEST, "AuthorizationHeaderMalformed")
             }
-            CoreError::Expires => (StatusCode::BAD_REQUEST, "AuthorizationQueryParametersError"),
+            CoreError::Expires | CoreError::DuplicateAuthParameter => {
+                (StatusCode::BAD_REQUEST, "AuthorizationQueryParametersError")
+            }
+            // S3: "Only one auth mechanism allowed".
+            CoreError::DuplicateAuthorization
+            | CoreError::MixedAuthentication
+            | CoreError::DuplicateHeader { .. } => (StatusCode::BAD_REQUEST, "InvalidArgument"),
             CoreError::PayloadHash => (StatusCode::BAD_REQUEST, "InvalidArgument"),
             CoreError::MissingAuthentication
             | CoreError::MissingDate
@@ -511,6 +577,15 @@ impl Rejection {
             _ => (StatusCode::BAD_REQUEST, "InvalidRequest"),
         };
         Self::new(status, code, &e.to_string())
+    }
+
+    /// For a presigned request, S3 names a malformed authentication
+    /// `AuthorizationQueryParametersError` rather than `AuthorizationHeaderMalformed`.
+    fn in_query(mut self, presigned: bool) -> Self {
+        if presigned && self.code == "AuthorizationHeaderMalformed" {
+            self.code = "AuthorizationQueryParametersError";
+        }
+        self
     }
 
     fn into_response(self) -> Response<Full<Bytes>> {

@@ -23,3 +23,20 @@ pub use provider::{ChainProvider, Env, EnvironmentProvider, ProvideCredentials, 
 pub use sdk::SdkProvider;
 pub use signer::{DateMode, Presigned, SignedHeaders, Signer, SignerBuilder};
 pub use sigv4_core as core;
+
+/// Hooks for the fuzz targets in `fuzz/` (built with `--cfg fuzzing` only).
+#[cfg(fuzzing)]
+#[doc(hidden)]
+pub mod fuzzing {
+    use std::collections::HashMap;
+
+    /// The sections of a shared config or credentials file, as the providers read them.
+    ///
+    /// # Errors
+    /// The parse error, naming the line.
+    pub fn parse_profile_file(
+        text: &str,
+    ) -> Result<HashMap<String, HashMap<String, String>>, crate::CredentialsError> {
+        crate::profile::parse(std::path::Path::new("fuzz"), text)
+    }
+}
