@@ -6,13 +6,18 @@ unauthenticated; the IAM user whose key the tests sign with is made here, in pro
 allowed everything, with a role it may assume. Prints one JSON line with the key, the role
 and the port, then serves until killed.
 
-    moto_server.py PORT
+With --open, authentication stays off: moto then answers the calls that are unsigned by
+design (AssumeRoleWithWebIdentity, the instance metadata endpoints), which it answers with
+a 500 when authentication is on.
+
+    moto_server.py PORT [--open]
 """
 import json
 import os
 import sys
 
-os.environ["INITIAL_NO_AUTH_ACTION_COUNT"] = "0"
+if "--open" not in sys.argv:
+    os.environ["INITIAL_NO_AUTH_ACTION_COUNT"] = "0"
 
 from moto.core import DEFAULT_ACCOUNT_ID  # noqa: E402
 from moto.iam.models import iam_backends  # noqa: E402

@@ -9,6 +9,7 @@ use sigv4_core::{
 use std::path::{Path, PathBuf};
 
 pub mod adapters;
+pub mod fixture;
 pub mod reference;
 pub mod servers;
 

@@ -211,6 +211,19 @@ impl Drop for Moto {
 /// # Panics
 /// If it cannot start or never says it is ready.
 pub fn moto() -> Moto {
+    start_moto(false)
+}
+
+/// [`moto`] with authentication off: it answers the calls that are unsigned by design
+/// (`AssumeRoleWithWebIdentity`, instance metadata) and checks no signature.
+///
+/// # Panics
+/// As [`moto`].
+pub fn moto_open() -> Moto {
+    start_moto(true)
+}
+
+fn start_moto(open: bool) -> Moto {
     use std::io::BufRead;
     let python = tool("SIGV4_SERVERS_PYTHON", ".venv-servers/bin/python");
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("servers/moto_server.py");
@@ -218,6 +231,7 @@ pub fn moto() -> Moto {
     let mut child = Command::new(&python)
         .arg(&script)
         .arg(port.to_string())
+        .args(open.then_some("--open"))
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::null())

@@ -1,6 +1,7 @@
 #![doc = include_str!("../README.md")]
 
 mod chunked;
+mod client;
 mod sign;
 mod verify;
 
@@ -10,6 +11,7 @@ mod verify;
 pub mod fuzzing;
 
 pub use chunked::ChunkedBodyError;
+pub use client::HyperClient;
 pub use sign::{AwsChunkedBody, SignLayer, SignService, SignedBody};
 
 pub use verify::{

@@ -100,3 +100,126 @@ impl reqwest_middleware::Middleware for SigV4Middleware {
         next.run(req, extensions).await
     }
 }
+
+/// Converts a provider's request for reqwest.
+fn provider_request(
+    client: &reqwest::Client,
+    req: sigv4::client::HttpRequest,
+) -> reqwest::RequestBuilder {
+    let method = Method::from_bytes(req.method.as_bytes()).unwrap_or(Method::GET);
+    let mut builder = client
+        .request(method, req.url.as_str())
+        .timeout(req.timeout);
+    for (n, v) in &req.headers {
+        builder = builder.header(n.as_str(), v.as_str());
+    }
+    builder.body(req.body)
+}
+
+fn provider_error(e: &reqwest::Error) -> sigv4::client::HttpError {
+    use sigv4::client::HttpError;
+    if e.is_timeout() {
+        HttpError::Timeout
+    } else if e.is_connect() {
+        HttpError::Connect(e.to_string())
+    } else {
+        HttpError::Other(e.to_string())
+    }
+}
+
+/// The credential providers' HTTP client ([`sigv4::client::HttpClient`]) on a reqwest
+/// client, so the whole default chain (web identity, container, instance metadata, assume
+/// role, SSO) runs on reqwest, from async code:
+///
+/// ```no_run
+/// use std::sync::Arc;
+/// let client = Arc::new(sigv4_reqwest::ReqwestClient::new(reqwest::Client::new()));
+/// let signer = sigv4::Signer::from_env("s3").http_client(client).build();
+/// # let _ = signer;
+/// ```
+///
+/// reqwest's client is async: its blocking [`send`](sigv4::client::HttpClient::send)
+/// answers [`HttpError::Unsupported`](sigv4::client::HttpError::Unsupported) (sign with
+/// the async functions, or use [`ReqwestBlockingClient`] with the `blocking` feature).
+#[derive(Debug, Clone)]
+pub struct ReqwestClient {
+    client: reqwest::Client,
+}
+
+impl ReqwestClient {
+    /// Sends through `client`.
+    pub fn new(client: reqwest::Client) -> Self {
+        Self { client }
+    }
+}
+
+impl sigv4::client::HttpClient for ReqwestClient {
+    fn send(
+        &self,
+        _req: sigv4::client::HttpRequest,
+    ) -> Result<sigv4::client::HttpResponse, sigv4::client::HttpError> {
+        Err(sigv4::client::HttpError::Unsupported(
+            "reqwest::Client is async: sign with the async functions, or use ReqwestBlockingClient"
+                .into(),
+        ))
+    }
+
+    fn send_async(&self, req: sigv4::client::HttpRequest) -> sigv4::client::HttpFuture<'_> {
+        let request = provider_request(&self.client, req);
+        Box::pin(async move {
+            let response = request.send().await.map_err(|e| provider_error(&e))?;
+            let status = response.status().as_u16();
+            let headers = sigv4::client::header_pairs(response.headers());
+            let body = response.bytes().await.map_err(|e| provider_error(&e))?;
+            Ok(sigv4::client::HttpResponse {
+                status,
+                headers,
+                body: body.to_vec(),
+            })
+        })
+    }
+}
+
+/// [`ReqwestClient`] for `reqwest::blocking` (feature `blocking`).
+#[cfg(feature = "blocking")]
+#[derive(Debug, Clone)]
+pub struct ReqwestBlockingClient {
+    client: reqwest::blocking::Client,
+}
+
+#[cfg(feature = "blocking")]
+impl ReqwestBlockingClient {
+    /// Sends through `client`.
+    pub fn new(client: reqwest::blocking::Client) -> Self {
+        Self { client }
+    }
+}
+
+#[cfg(feature = "blocking")]
+impl sigv4::client::HttpClient for ReqwestBlockingClient {
+    fn send(
+        &self,
+        req: sigv4::client::HttpRequest,
+    ) -> Result<sigv4::client::HttpResponse, sigv4::client::HttpError> {
+        let method = Method::from_bytes(req.method.as_bytes()).unwrap_or(Method::GET);
+        let mut builder = self
+            .client
+            .request(method, req.url.as_str())
+            .timeout(req.timeout);
+        for (n, v) in &req.headers {
+            builder = builder.header(n.as_str(), v.as_str());
+        }
+        let response = builder
+            .body(req.body)
+            .send()
+            .map_err(|e| provider_error(&e))?;
+        let status = response.status().as_u16();
+        let headers = sigv4::client::header_pairs(response.headers());
+        let body = response.bytes().map_err(|e| provider_error(&e))?;
+        Ok(sigv4::client::HttpResponse {
+            status,
+            headers,
+            body: body.to_vec(),
+        })
+    }
+}

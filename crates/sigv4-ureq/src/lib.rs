@@ -143,3 +143,73 @@ impl Middleware for SigV4Middleware {
         next.handle(Request::from_parts(parts, SendBody::from_reader(&mut rest)))
     }
 }
+
+/// The credential providers' HTTP client ([`sigv4::client::HttpClient`]) on a ureq agent,
+/// so the whole default chain (web identity, container, instance metadata, assume role,
+/// SSO) runs on ureq:
+///
+/// ```no_run
+/// use std::sync::Arc;
+/// let client = Arc::new(sigv4_ureq::UreqClient::new(ureq::Agent::new_with_defaults()));
+/// let signer = sigv4::Signer::from_env("s3").http_client(client).build();
+/// # let _ = signer;
+/// ```
+///
+/// Give it an agent without [`SigV4Middleware`]: the providers' requests are signed (or
+/// not) by the providers themselves.
+#[derive(Debug, Clone)]
+pub struct UreqClient {
+    agent: ureq::Agent,
+}
+
+impl UreqClient {
+    /// Sends through `agent`.
+    pub fn new(agent: ureq::Agent) -> Self {
+        Self { agent }
+    }
+}
+
+impl sigv4::client::HttpClient for UreqClient {
+    fn send(
+        &self,
+        req: sigv4::client::HttpRequest,
+    ) -> Result<sigv4::client::HttpResponse, sigv4::client::HttpError> {
+        use sigv4::client::HttpError;
+        let mut builder = Request::builder().method(req.method).uri(req.url.as_str());
+        for (n, v) in &req.headers {
+            builder = builder.header(n.as_str(), v.as_str());
+        }
+        let request = builder
+            .body(req.body)
+            .map_err(|e| HttpError::Other(format!("invalid request: {e}")))?;
+        let request = self
+            .agent
+            .configure_request(request)
+            .http_status_as_error(false)
+            .timeout_global(Some(req.timeout))
+            .build();
+        let mut response = self.agent.run(request).map_err(|e| match e {
+            ureq::Error::Timeout(_) => HttpError::Timeout,
+            ureq::Error::HostNotFound | ureq::Error::ConnectionFailed => {
+                HttpError::Connect(e.to_string())
+            }
+            ureq::Error::Io(io) if io.kind() == std::io::ErrorKind::ConnectionRefused => {
+                HttpError::Connect(io.to_string())
+            }
+            other => HttpError::Other(other.to_string()),
+        })?;
+        let status = response.status().as_u16();
+        let headers = sigv4::client::header_pairs(response.headers());
+        let body = response
+            .body_mut()
+            .with_config()
+            .limit(1 << 20)
+            .read_to_vec()
+            .map_err(|e| HttpError::Other(format!("reading the answer: {e}")))?;
+        Ok(sigv4::client::HttpResponse {
+            status,
+            headers,
+            body,
+        })
+    }
+}

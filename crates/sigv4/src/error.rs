@@ -37,6 +37,15 @@ pub enum CredentialsError {
         /// What went wrong.
         reason: String,
     },
+    /// A configured source failed: its service answered an error, something unreadable,
+    /// or nothing at all. Never holds a secret or a token.
+    Provider {
+        /// The source, `web identity`, `container`, `instance metadata`, `assume role`,
+        /// `sso`.
+        source: String,
+        /// What went wrong.
+        reason: String,
+    },
     /// Every provider of a chain failed; each with its error, in the order tried.
     Chain(Vec<(String, CredentialsError)>),
     /// The provider handed out credentials that are already expired.
@@ -56,6 +65,7 @@ impl fmt::Display for CredentialsError {
             Self::Process { command, reason } => {
                 write!(f, "credential_process `{command}`: {reason}")
             }
+            Self::Provider { source, reason } => write!(f, "{source}: {reason}"),
             Self::Chain(errors) => {
                 f.write_str("no credentials found; tried")?;
                 for (i, (name, e)) in errors.iter().enumerate() {
@@ -66,6 +76,43 @@ impl fmt::Display for CredentialsError {
             }
             Self::Expired => f.write_str("the credentials provided are already expired"),
             Self::Sdk(e) => write!(f, "AWS SDK credentials provider: {e}"),
+        }
+    }
+}
+
+impl CredentialsError {
+    /// A copy (an I/O error is copied as its kind and message).
+    pub(crate) fn duplicate(&self) -> Self {
+        match self {
+            Self::NotFound { source, reason } => Self::NotFound {
+                source: source.clone(),
+                reason: reason.clone(),
+            },
+            Self::Io { path, error } => Self::Io {
+                path: path.clone(),
+                error: std::io::Error::new(error.kind(), error.to_string()),
+            },
+            Self::Parse { path, line, reason } => Self::Parse {
+                path: path.clone(),
+                line: *line,
+                reason: reason.clone(),
+            },
+            Self::Process { command, reason } => Self::Process {
+                command: command.clone(),
+                reason: reason.clone(),
+            },
+            Self::Provider { source, reason } => Self::Provider {
+                source: source.clone(),
+                reason: reason.clone(),
+            },
+            Self::Chain(errors) => Self::Chain(
+                errors
+                    .iter()
+                    .map(|(n, e)| (n.clone(), e.duplicate()))
+                    .collect(),
+            ),
+            Self::Expired => Self::Expired,
+            Self::Sdk(e) => Self::Sdk(e.clone()),
         }
     }
 }

@@ -1,7 +1,9 @@
 #![doc = include_str!("../README.md")]
 
 mod cache;
+mod chain;
 pub mod chunked;
+pub mod client;
 mod clock;
 mod credentials;
 mod error;
@@ -9,16 +11,23 @@ mod error;
 pub mod http;
 mod profile;
 mod provider;
+pub mod region;
 #[cfg(feature = "aws-sdk")]
 mod sdk;
 mod signer;
 
 pub use cache::{CachedProvider, DEFAULT_REFRESH_MARGIN};
+pub use chain::ChainProvider;
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use credentials::Credentials;
 pub use error::{CredentialsError, Error};
 pub use profile::ProfileProvider;
-pub use provider::{ChainProvider, Env, EnvironmentProvider, ProvideCredentials, ProvideFuture};
+pub use provider::assume_role::AssumeRoleProvider;
+pub use provider::container::ContainerProvider;
+pub use provider::imds::ImdsProvider;
+pub use provider::sso::SsoProvider;
+pub use provider::web_identity::WebIdentityProvider;
+pub use provider::{Env, EnvironmentProvider, ProvideCredentials, ProvideFuture};
 #[cfg(feature = "aws-sdk")]
 pub use sdk::SdkProvider;
 pub use signer::{DateMode, Presigned, SignedHeaders, Signer, SignerBuilder};

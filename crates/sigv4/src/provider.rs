@@ -1,13 +1,66 @@
-//! Credential providers: the trait, static credentials, the environment, and chains.
+//! Credential providers: the trait, static credentials, the environment, and chains; the
+//! providers that reach the network (one file each under `provider/`) send their requests
+//! through an [`HttpClient`](crate::client::HttpClient).
+
+pub(crate) mod assume_role;
+pub(crate) mod container;
+pub(crate) mod imds;
+pub(crate) mod sso;
+pub(crate) mod sts;
+pub(crate) mod web_identity;
 
 use crate::error::CredentialsError;
-use crate::profile::ProfileProvider;
 use crate::Credentials;
 use std::collections::HashMap;
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
+
+/// A role session name when none is configured: `sigv4-` and the time in milliseconds.
+pub(crate) fn default_session_name() -> String {
+    let ms = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis());
+    format!("sigv4-{ms}")
+}
+
+/// `AWS_REGION`, else `AWS_DEFAULT_REGION`.
+pub(crate) fn env_region(env: &Env) -> Option<String> {
+    env.get("AWS_REGION")
+        .or_else(|| env.get("AWS_DEFAULT_REGION"))
+}
+
+/// Credentials from the JSON the container endpoint, instance metadata and
+/// `credential_process` answer: `AccessKeyId`, `SecretAccessKey`, `Token` (or
+/// `SessionToken`), `Expiration` (ISO 8601).
+pub(crate) fn credentials_json(source: &str, body: &[u8]) -> Result<Credentials, CredentialsError> {
+    let fail = |reason: String| CredentialsError::Provider {
+        source: source.to_string(),
+        reason,
+    };
+    let json: serde_json::Value =
+        serde_json::from_slice(body).map_err(|e| fail(format!("the answer is not JSON: {e}")))?;
+    let field = |k: &str| {
+        json[k]
+            .as_str()
+            .filter(|v| !v.is_empty())
+            .map(str::to_string)
+    };
+    let ak = field("AccessKeyId").ok_or_else(|| fail("the answer has no AccessKeyId".into()))?;
+    let sk =
+        field("SecretAccessKey").ok_or_else(|| fail("the answer has no SecretAccessKey".into()))?;
+    let mut creds = Credentials::new(ak, sk);
+    if let Some(token) = field("Token").or_else(|| field("SessionToken")) {
+        creds = creds.with_session_token(token);
+    }
+    if let Some(expiration) = field("Expiration") {
+        let t = sigv4_core::Timestamp::parse_iso8601(&expiration)
+            .map_err(|e| fail(format!("Expiration {expiration:?}: {e}")))?;
+        creds = creds.with_expiry(crate::clock::system_time(t));
+    }
+    Ok(creds)
+}
 
 /// The future [`ProvideCredentials::provide_async`] returns.
 pub type ProvideFuture<'a> =
@@ -136,66 +189,6 @@ impl ProvideCredentials for EnvironmentProvider {
         Ok(match token {
             Some(t) => creds.with_session_token(t),
             None => creds,
-        })
-    }
-}
-
-/// Providers tried in order; the first that has credentials wins. When none has, the error
-/// lists each provider with its reason.
-#[derive(Debug, Default)]
-pub struct ChainProvider {
-    providers: Vec<(String, Box<dyn ProvideCredentials>)>,
-}
-
-impl ChainProvider {
-    /// An empty chain.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// The chain the AWS CLI starts with: the environment, then the shared config and
-    /// credentials files (`AWS_PROFILE`, `AWS_SHARED_CREDENTIALS_FILE`, `AWS_CONFIG_FILE`).
-    pub fn default_chain() -> Self {
-        Self::default_chain_with_env(Env::process())
-    }
-
-    /// [`ChainProvider::default_chain`] reading `env`.
-    pub fn default_chain_with_env(env: Env) -> Self {
-        Self::new()
-            .with("environment", EnvironmentProvider::with_env(env.clone()))
-            .with("profile", ProfileProvider::with_env(env))
-    }
-
-    /// Adds a provider at the end.
-    #[must_use]
-    pub fn with(mut self, name: impl Into<String>, p: impl ProvideCredentials + 'static) -> Self {
-        self.providers.push((name.into(), Box::new(p)));
-        self
-    }
-}
-
-impl ProvideCredentials for ChainProvider {
-    fn provide(&self) -> Result<Credentials, CredentialsError> {
-        let mut errors = Vec::new();
-        for (name, p) in &self.providers {
-            match p.provide() {
-                Ok(c) => return Ok(c),
-                Err(e) => errors.push((name.clone(), e)),
-            }
-        }
-        Err(CredentialsError::Chain(errors))
-    }
-
-    fn provide_async(&self) -> ProvideFuture<'_> {
-        Box::pin(async move {
-            let mut errors = Vec::new();
-            for (name, p) in &self.providers {
-                match p.provide_async().await {
-                    Ok(c) => return Ok(c),
-                    Err(e) => errors.push((name.clone(), e)),
-                }
-            }
-            Err(CredentialsError::Chain(errors))
         })
     }
 }

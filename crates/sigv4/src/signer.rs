@@ -1,9 +1,11 @@
 //! The thread-safe signer: credentials, a signing key per scope, and the date modes.
 
 use crate::cache::CachedProvider;
+use crate::chain::ChainProvider;
+use crate::client::HttpClient;
 use crate::clock::{timestamp, Clock, SystemClock};
 use crate::error::Error;
-use crate::provider::{ChainProvider, ProvideCredentials};
+use crate::provider::{Env, ProvideCredentials};
 use crate::Credentials;
 use sigv4_core::{
     Location, PathMode, Request, SessionTokenMode, Settings, SigningKey, SigningParams, Timestamp,
@@ -88,6 +90,7 @@ pub struct SignerBuilder {
     replace_invalid_date: bool,
     clock: Arc<dyn Clock>,
     margin: Duration,
+    client: Option<Arc<dyn HttpClient>>,
 }
 
 impl Signer {
@@ -110,7 +113,17 @@ impl Signer {
             replace_invalid_date: false,
             clock: Arc::new(SystemClock),
             margin: crate::cache::DEFAULT_REFRESH_MARGIN,
+            client: None,
         }
+    }
+
+    /// A builder for `service` in the region the environment names: `AWS_REGION`,
+    /// `AWS_DEFAULT_REGION`, then the shared profile's `region`; with
+    /// [`SignerBuilder::http_client`], EC2 instance metadata last. No region found leaves it
+    /// empty, and signing then fails with a region error.
+    pub fn from_env(service: impl Into<String>) -> SignerBuilder {
+        let region = crate::region::default_region(&Env::process(), None).unwrap_or_default();
+        Self::builder(service, region)
     }
 
     /// The service signed for.
@@ -190,6 +203,7 @@ impl Signer {
     }
 
     /// Whether signing adds `x-amz-content-sha256` (S3 rules).
+    #[cfg(feature = "http")]
     pub(crate) fn adds_content_sha256(&self) -> bool {
         self.inner.content_sha256_header
     }
@@ -494,10 +508,21 @@ impl fmt::Debug for Signer {
 
 impl SignerBuilder {
     /// Takes credentials from `provider` (cached, refreshed before expiry). Default: the
-    /// environment, then the shared config and credentials files.
+    /// environment, then the shared config and credentials files; with an
+    /// [`http_client`](Self::http_client), the whole default chain
+    /// ([`ChainProvider::default_chain_with_client`]).
     #[must_use]
     pub fn credentials(mut self, provider: impl ProvideCredentials + 'static) -> Self {
         self.provider = Some(Box::new(provider));
+        self
+    }
+
+    /// Sends the default chain's network calls (web identity, container, instance metadata,
+    /// assume role, SSO) through `client`, which each adapter crate implements with its own
+    /// HTTP client; an empty region is then also looked up in instance metadata.
+    #[must_use]
+    pub fn http_client(mut self, client: Arc<dyn HttpClient>) -> Self {
+        self.client = Some(client);
         self
     }
 
@@ -580,7 +605,13 @@ impl SignerBuilder {
                 session_token: token.map(Zeroizing::new),
             },
             (None, provider) => {
-                let provider = provider.unwrap_or_else(|| Box::new(ChainProvider::default_chain()));
+                let provider = provider.unwrap_or_else(|| match &self.client {
+                    Some(client) => Box::new(ChainProvider::default_chain_with_client(
+                        Env::process(),
+                        client.clone(),
+                    )),
+                    None => Box::new(ChainProvider::default_chain()),
+                });
                 Source::Provider(
                     CachedProvider::new(provider)
                         .with_clock(self.clock.clone())
@@ -588,10 +619,17 @@ impl SignerBuilder {
                 )
             }
         };
+        let region = match (self.region.is_empty(), &self.client) {
+            (true, Some(client)) => {
+                crate::region::default_region(&Env::process(), Some(client.clone()))
+                    .unwrap_or_default()
+            }
+            _ => self.region,
+        };
         Signer {
             inner: Arc::new(Inner {
                 service: self.service,
-                region: self.region,
+                region,
                 source,
                 path_mode: self.settings.path_mode,
                 session_token: self.settings.session_token,

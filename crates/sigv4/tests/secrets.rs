@@ -79,6 +79,9 @@ fn secrets_never_reach_debug_display_errors_or_logs() {
             Some(TOKEN),
             "the token is still sent"
         );
+        // The network providers: an assumed role whose STS answer carries the secret and
+        // token, and a web identity token refused by STS.
+        shown.extend(network_providers());
     });
     shown.push(format!("{creds:?}"));
     shown.push(format!("{signer:?}"));
@@ -98,4 +101,78 @@ fn secrets_never_reach_debug_display_errors_or_logs() {
             assert!(!text.contains(secret), "{secret:?} leaked into {text}");
         }
     }
+}
+
+/// Answers every request with one canned body (its `Debug` shows none: the body is a
+/// credentials document).
+struct Canned(u16, String);
+
+impl std::fmt::Debug for Canned {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Canned")
+    }
+}
+
+impl sigv4::client::HttpClient for Canned {
+    fn send(
+        &self,
+        _req: sigv4::client::HttpRequest,
+    ) -> Result<sigv4::client::HttpResponse, sigv4::client::HttpError> {
+        Ok(sigv4::client::HttpResponse::new(self.0, self.1.clone()))
+    }
+}
+
+const WEB_TOKEN: &str = "eyJweb-identity-token-never-shown";
+
+/// Signs with an assumed role and fails a web identity exchange; what they show.
+fn network_providers() -> Vec<String> {
+    let env = sigv4::Env::from_vars([("AWS_ENDPOINT_URL_STS", "http://127.0.0.1:9")]);
+    let sts = format!(
+        "<AssumeRoleResponse><Credentials><AccessKeyId>ASIAEXAMPLE</AccessKeyId>\
+         <SecretAccessKey>{SECRET}</SecretAccessKey><SessionToken>{TOKEN}</SessionToken>\
+         <Expiration>2999-01-01T00:00:00Z</Expiration></Credentials></AssumeRoleResponse>"
+    );
+    let role = sigv4::AssumeRoleProvider::new(
+        "arn:aws:iam::123456789012:role/r",
+        Credentials::new(AK, SECRET),
+        &env,
+        Arc::new(Canned(200, sts)),
+    );
+    let mut shown = vec![format!("{role:?}")];
+    let signer = Signer::builder("sts", "us-east-1")
+        .credentials(role)
+        .build();
+    let req = Request::from_url(
+        "GET",
+        "https://sts.amazonaws.com/",
+        &[],
+        Payload::Bytes(b""),
+    )
+    .unwrap();
+    let signed = signer.sign(&req).unwrap();
+    assert_eq!(signed.get("x-amz-security-token"), Some(TOKEN));
+    shown.push(format!("{signed:?}"));
+
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("token");
+    std::fs::write(&file, WEB_TOKEN).unwrap();
+    let refused = "<ErrorResponse><Error><Code>InvalidIdentityToken</Code><Message>bad</Message></Error></ErrorResponse>";
+    let web = sigv4::WebIdentityProvider::new(
+        &file,
+        "arn:aws:iam::1:role/r",
+        &env,
+        Arc::new(Canned(400, refused.into())),
+    );
+    shown.push(format!("{web:?}"));
+    let e = sigv4::ProvideCredentials::provide(&web).unwrap_err();
+    assert!(e.to_string().contains("InvalidIdentityToken"), "{e}");
+    shown.push(e.to_string());
+    shown.push(format!("{e:?}"));
+    for text in &shown {
+        assert!(
+            !text.contains(WEB_TOKEN),
+            "the web identity token leaked into {text}"
+        );
+    }
+    shown
 }
