@@ -1,0 +1,37 @@
+"""How a body is signed, shared by the requests and httpx auth classes: what can be hashed
+is hashed (files in pieces, then rewound, never held twice); what cannot (a generator) goes
+``UNSIGNED-PAYLOAD`` to S3 and is refused elsewhere, since other services sign payloads."""
+
+import datetime
+
+from sigv4._sigv4 import Sha256, SigningError
+
+CHUNK = 1 << 20
+
+
+def amz_date():
+    """The time of signing, read from ``datetime`` at each call (so frozen clocks apply)."""
+    now = datetime.datetime.now(datetime.timezone.utc)
+    return now.strftime("%Y%m%dT%H%M%SZ")
+
+
+def payload(body, service):
+    """``(body, content_sha256)`` to pass to ``Signer.sign`` for a request body."""
+    if body is None or isinstance(body, (bytes, bytearray, str)):
+        return body, None
+    if hasattr(body, "read") and hasattr(body, "seek") and hasattr(body, "tell"):
+        start = body.tell()
+        h = Sha256()
+        while True:
+            piece = body.read(CHUNK)
+            if not piece:
+                break
+            h.update(piece if isinstance(piece, bytes) else piece.encode())
+        body.seek(start)
+        return None, h.hexdigest()
+    if service == "s3":
+        return None, "UNSIGNED-PAYLOAD"
+    raise SigningError(
+        "the body is a stream and %s signs payloads: pass bytes, a seekable file, "
+        "or set x-amz-content-sha256" % service
+    )

@@ -1,0 +1,37 @@
+"""``SigV4Auth`` for httpx, sync and async: ``httpx.get(url, auth=SigV4Auth("s3"))``."""
+
+import httpx as _httpx
+
+from sigv4._body import amz_date, payload
+from sigv4._sigv4 import Signer
+
+
+class SigV4Auth(_httpx.Auth):
+    """Signs each request in headers; as ``sigv4.requests.SigV4Auth``. Bodies given as
+    bytes are hashed; streamed ones go ``UNSIGNED-PAYLOAD`` to S3 and are refused
+    elsewhere."""
+
+    def __init__(self, service=None, region=None, credentials=None, signer=None):
+        if signer is None:
+            if service is None:
+                raise TypeError("SigV4Auth needs a service (or a signer)")
+            signer = Signer(service, region, credentials)
+        self.signer = signer
+
+    def _sign(self, request):
+        headers = {k: v for k, v in request.headers.items() if k.lower() != "authorization"}
+        if "x-amz-date" not in {k.lower() for k in headers}:
+            headers["x-amz-date"] = amz_date()
+        if isinstance(request.stream, _httpx.ByteStream):
+            body, sha = request.read(), None
+        else:
+            body, sha = payload(iter(()), self.signer.service)
+        added = self.signer.sign(request.method, str(request.url), headers, body, sha)
+        for name, value in added.items():
+            request.headers[name] = value
+        if "x-amz-date" not in request.headers:
+            request.headers["x-amz-date"] = headers["x-amz-date"]
+
+    def auth_flow(self, request):
+        self._sign(request)
+        yield request

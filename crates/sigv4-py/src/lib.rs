@@ -1,0 +1,432 @@
+//! The `sigv4._sigv4` extension: Python's view of `sigv4` and `sigv4-core`. A thin adapter:
+//! every AWS rule is the Rust crates'; this file converts types, releases the GIL while
+//! bodies are hashed, and turns errors into Python exceptions (never a panic).
+
+use pyo3::create_exception;
+use pyo3::exceptions::{PyException, PyTypeError, PyValueError};
+use pyo3::prelude::*;
+use pyo3::types::{PyByteArray, PyBytes, PyDict, PyString};
+use sha2::Digest;
+use std::sync::Arc;
+use std::time::Duration;
+
+create_exception!(
+    _sigv4,
+    SigningError,
+    PyValueError,
+    "The request cannot be signed as given."
+);
+create_exception!(
+    _sigv4,
+    CredentialsError,
+    PyException,
+    "No usable credentials were found."
+);
+create_exception!(
+    _sigv4,
+    VerificationError,
+    PyException,
+    "A request's signature does not verify."
+);
+
+/// Bodies at least this long are hashed with the GIL released.
+const DETACH_AT: usize = 64 * 1024;
+
+fn signing_error(e: sigv4::Error) -> PyErr {
+    match e {
+        sigv4::Error::Credentials(c) => CredentialsError::new_err(c.to_string()),
+        other => SigningError::new_err(other.to_string()),
+    }
+}
+
+/// An access key id, its secret and an optional session token. The secret is never shown.
+#[pyclass(module = "sigv4", frozen)]
+#[derive(Clone)]
+struct Credentials {
+    inner: sigv4::Credentials,
+}
+
+#[pymethods]
+impl Credentials {
+    #[new]
+    #[pyo3(signature = (access_key_id, secret_access_key, session_token=None))]
+    fn new(
+        access_key_id: &str,
+        secret_access_key: &str,
+        session_token: Option<&str>,
+    ) -> PyResult<Self> {
+        if access_key_id.is_empty() || secret_access_key.is_empty() {
+            return Err(PyValueError::new_err(
+                "access_key_id and secret_access_key must not be empty",
+            ));
+        }
+        let mut inner = sigv4::Credentials::new(access_key_id, secret_access_key);
+        if let Some(t) = session_token.filter(|t| !t.is_empty()) {
+            inner = inner.with_session_token(t);
+        }
+        Ok(Self { inner })
+    }
+
+    #[getter]
+    fn access_key_id(&self) -> &str {
+        self.inner.access_key_id()
+    }
+
+    #[getter]
+    fn secret_access_key(&self) -> &str {
+        self.inner.secret_access_key()
+    }
+
+    #[getter]
+    fn session_token(&self) -> Option<&str> {
+        self.inner.session_token()
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "Credentials(access_key_id={:?}, secret_access_key=<redacted>, session_token={})",
+            self.inner.access_key_id(),
+            if self.inner.session_token().is_some() {
+                "<redacted>"
+            } else {
+                "None"
+            }
+        )
+    }
+}
+
+/// The HTTP client of the native credential providers (STS, container, instance
+/// metadata, SSO).
+fn http_client() -> Arc<dyn sigv4::client::HttpClient> {
+    Arc::new(sigv4_ureq::UreqClient::new(ureq::Agent::new_with_defaults()))
+}
+
+/// A signer for one service and region.
+#[pyclass(module = "sigv4", frozen)]
+struct Signer {
+    inner: sigv4::Signer,
+}
+
+/// Request headers given as a mapping or as (name, value) pairs.
+fn header_map(headers: Option<&Bound<'_, PyAny>>) -> PyResult<http::HeaderMap> {
+    let mut map = http::HeaderMap::new();
+    let Some(headers) = headers else {
+        return Ok(map);
+    };
+    let items = if let Ok(d) = headers.cast::<PyDict>() {
+        d.items().into_any()
+    } else if headers.hasattr("items")? {
+        headers.call_method0("items")?
+    } else {
+        headers.clone()
+    };
+    for item in items.try_iter()? {
+        let (name, value): (String, String) = item?.extract().map_err(|_| {
+            PyTypeError::new_err("headers must be a mapping or pairs of str names and values")
+        })?;
+        let n = http::HeaderName::from_bytes(name.as_bytes()).map_err(|_| {
+            PyValueError::new_err(format!("header name {name:?} is not an HTTP token"))
+        })?;
+        let v = http::HeaderValue::from_str(&value).map_err(|_| {
+            PyValueError::new_err(format!(
+                "header {name:?} has a value with a control character"
+            ))
+        })?;
+        map.append(n, v);
+    }
+    Ok(map)
+}
+
+/// The body's bytes: `bytes`, `bytearray` (copied), `str` (UTF-8) or `None`.
+fn body_bytes(body: Option<&Bound<'_, PyAny>>) -> PyResult<Vec<u8>> {
+    match body {
+        None => Ok(Vec::new()),
+        Some(b) if b.is_none() => Ok(Vec::new()),
+        Some(b) => {
+            if let Ok(bytes) = b.cast::<PyBytes>() {
+                Ok(bytes.as_bytes().to_vec())
+            } else if let Ok(array) = b.cast::<PyByteArray>() {
+                Ok(array.to_vec())
+            } else if let Ok(s) = b.cast::<PyString>() {
+                Ok(s.to_cow()?.as_bytes().to_vec())
+            } else {
+                Err(PyTypeError::new_err(
+                    "body must be bytes, bytearray, str or None (hash other bodies with Sha256 and pass content_sha256)",
+                ))
+            }
+        }
+    }
+}
+
+fn uri(url: &str) -> PyResult<http::Uri> {
+    let uri: http::Uri = url
+        .parse()
+        .map_err(|e| PyValueError::new_err(format!("url {url:?}: {e}")))?;
+    if uri.authority().is_none() {
+        return Err(PyValueError::new_err(format!("url {url:?} has no host")));
+    }
+    Ok(uri)
+}
+
+fn method(m: &str) -> PyResult<http::Method> {
+    http::Method::from_bytes(m.as_bytes())
+        .map_err(|_| PyValueError::new_err(format!("method {m:?} is not an HTTP token")))
+}
+
+#[pymethods]
+impl Signer {
+    /// `region=None` finds it as the AWS SDKs do; `credentials=None` uses their default
+    /// chain (environment, profiles with roles and SSO, web identity, container, EC2).
+    ///
+    /// `path_mode`: `"s3"` (the default for `s3`), `"service"` (others: dot segments
+    /// removed, encoded twice) or `"service-unnormalized"`; `session_token_after`: append
+    /// the token after signing, as some services want; `content_sha256_header`: add and
+    /// sign `x-amz-content-sha256` (the default for `s3`).
+    #[new]
+    #[pyo3(signature = (service, region=None, credentials=None, *, path_mode=None, session_token_after=false, content_sha256_header=None))]
+    fn new(
+        service: &str,
+        region: Option<&str>,
+        credentials: Option<Bound<'_, Credentials>>,
+        path_mode: Option<&str>,
+        session_token_after: bool,
+        content_sha256_header: Option<bool>,
+    ) -> PyResult<Self> {
+        if service.is_empty() {
+            return Err(PyValueError::new_err("service must not be empty"));
+        }
+        let client = http_client();
+        let region = match region {
+            Some(r) if !r.is_empty() => r.to_string(),
+            _ => sigv4::region::default_region(&sigv4::Env::process(), Some(client.clone()))
+                .ok_or_else(|| {
+                    PyValueError::new_err(
+                        "no region: pass region=, or set AWS_REGION or a profile region",
+                    )
+                })?,
+        };
+        let mut builder = sigv4::Signer::builder(service, region).http_client(client);
+        if let Some(c) = credentials {
+            builder = builder.credentials(c.get().inner.clone());
+        }
+        if let Some(mode) = path_mode {
+            builder = builder.path_mode(match mode {
+                "s3" => sigv4_core::PathMode::S3,
+                "service" => sigv4_core::PathMode::Service,
+                "service-unnormalized" => sigv4_core::PathMode::ServiceUnnormalized,
+                other => {
+                    return Err(PyValueError::new_err(format!(
+                        "path_mode {other:?} is not \"s3\", \"service\" or \"service-unnormalized\""
+                    )))
+                }
+            });
+        }
+        if session_token_after {
+            builder =
+                builder.session_token_mode(sigv4_core::SessionTokenMode::AppendedAfterSigning);
+        }
+        if let Some(add) = content_sha256_header {
+            builder = builder.content_sha256_header(add);
+        }
+        Ok(Self {
+            inner: builder.build(),
+        })
+    }
+
+    #[getter]
+    fn service(&self) -> &str {
+        self.inner.service()
+    }
+
+    #[getter]
+    fn region(&self) -> &str {
+        self.inner.region()
+    }
+
+    /// Signs a request; returns the headers to add (`authorization`, `x-amz-date`, ...).
+    /// An `x-amz-date` (or `date`) in `headers` is the time signed. `content_sha256` (64
+    /// hex digits, or `UNSIGNED-PAYLOAD`) stands for a body that is not given.
+    #[pyo3(signature = (method, url, headers=None, body=None, content_sha256=None))]
+    fn sign<'py>(
+        &self,
+        py: Python<'py>,
+        method: &str,
+        url: &str,
+        headers: Option<&Bound<'py, PyAny>>,
+        body: Option<&Bound<'py, PyAny>>,
+        content_sha256: Option<&str>,
+    ) -> PyResult<Bound<'py, PyDict>> {
+        let (m, u) = (self::method(method)?, uri(url)?);
+        let mut map = header_map(headers)?;
+        let before = map.clone();
+        if let Some(h) = content_sha256 {
+            let v = http::HeaderValue::from_str(h)
+                .map_err(|_| PyValueError::new_err("content_sha256 is not visible ASCII"))?;
+            map.insert("x-amz-content-sha256", v);
+        }
+        let bytes = body_bytes(body)?;
+        let signer = &self.inner;
+        let mut sign = || signer.sign_http(&m, &u, &mut map, sigv4::http::Body::Bytes(&bytes));
+        let result = if bytes.len() >= DETACH_AT {
+            py.detach(sign)
+        } else {
+            sign()
+        };
+        result.map_err(signing_error)?;
+        let added = PyDict::new(py);
+        for (name, value) in &map {
+            let unchanged = before.get_all(name).iter().any(|v| v == value);
+            if !unchanged {
+                added.set_item(name.as_str(), value.to_str().unwrap_or_default())?;
+            }
+        }
+        Ok(added)
+    }
+
+    /// A presigned URL for `method` on `url`, valid `expires_in` seconds (1 to 604800);
+    /// `headers` are signed and must be sent with it.
+    #[pyo3(signature = (method, url, expires_in=3600, headers=None))]
+    fn presign(
+        &self,
+        method: &str,
+        url: &str,
+        expires_in: u64,
+        headers: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<String> {
+        if !(1..=604_800).contains(&expires_in) {
+            return Err(PyValueError::new_err(format!(
+                "expires_in {expires_in} is not within 1..=604800 seconds"
+            )));
+        }
+        let map = header_map(headers)?;
+        self.inner
+            .presign_http(
+                &self::method(method)?,
+                &uri(url)?,
+                &map,
+                Duration::from_secs(expires_in),
+            )
+            .map(|u| u.to_string())
+            .map_err(signing_error)
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "Signer(service={:?}, region={:?})",
+            self.inner.service(),
+            self.inner.region()
+        )
+    }
+}
+
+/// SHA-256 of a body read in pieces (a file, an iterator), the GIL released for large
+/// pieces: `Signer.sign(..., content_sha256=h.hexdigest())`.
+#[pyclass(module = "sigv4")]
+#[derive(Default)]
+struct Sha256 {
+    inner: sha2::Sha256,
+}
+
+#[pymethods]
+impl Sha256 {
+    #[new]
+    fn new() -> Self {
+        Self::default()
+    }
+
+    fn update(&mut self, py: Python<'_>, data: &Bound<'_, PyAny>) -> PyResult<()> {
+        if let Ok(bytes) = data.cast::<PyBytes>() {
+            let slice = bytes.as_bytes();
+            if slice.len() >= DETACH_AT {
+                let h = &mut self.inner;
+                py.detach(|| h.update(slice));
+            } else {
+                self.inner.update(slice);
+            }
+            return Ok(());
+        }
+        let bytes = body_bytes(Some(data))?;
+        self.inner.update(&bytes);
+        Ok(())
+    }
+
+    fn hexdigest(&self) -> String {
+        hex::encode(self.inner.clone().finalize())
+    }
+}
+
+/// Verifies a received request against `secrets` (access key id to secret); returns who
+/// signed. Raises `VerificationError` with AWS's reason.
+#[pyfunction]
+#[pyo3(signature = (method, url, headers, body, *, region, service, secrets, now=None, unsigned_payload=None))]
+#[allow(clippy::too_many_arguments, reason = "a Python keyword API")]
+fn verify<'py>(
+    py: Python<'py>,
+    method: &str,
+    url: &str,
+    headers: &Bound<'py, PyAny>,
+    body: Option<&Bound<'py, PyAny>>,
+    region: &str,
+    service: &str,
+    secrets: std::collections::HashMap<String, String>,
+    now: Option<f64>,
+    unsigned_payload: Option<bool>,
+) -> PyResult<Bound<'py, PyDict>> {
+    let map = header_map(Some(headers))?;
+    let u = uri(url)?;
+    let bytes = body_bytes(body)?;
+    let views = sigv4::http::views(&map);
+    let authority = map
+        .get(http::header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .or(u.authority().map(http::uri::Authority::as_str))
+        .unwrap_or("");
+    let req = sigv4_core::Request {
+        method,
+        scheme: sigv4_core::Scheme::Https,
+        authority,
+        path: u.path(),
+        query: u.query().unwrap_or(""),
+        headers: &views,
+        payload: sigv4_core::Payload::Bytes(&bytes),
+    };
+    let secs = now.unwrap_or_else(|| {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0.0, |d| d.as_secs_f64())
+    });
+    #[allow(
+        clippy::cast_possible_truncation,
+        reason = "seconds since 1970 fit i64"
+    )]
+    let now = sigv4_core::Timestamp::from_unix(secs as i64)
+        .map_err(|e| PyValueError::new_err(format!("now: {e}")))?;
+    let mut policy = sigv4_core::VerifyPolicy::new(region, service, now);
+    if let Some(u) = unsigned_payload {
+        policy.allow_unsigned_payload = u;
+    }
+    let lookup = |ak: &str, scope: &sigv4_core::Scope| {
+        let secret = secrets.get(ak)?;
+        let day =
+            sigv4_core::Timestamp::parse_amz_date(&format!("{}T000000Z", scope.date())).ok()?;
+        sigv4_core::SigningKey::derive(secret, day, scope.region(), scope.service()).ok()
+    };
+    let verified = sigv4_core::verify(&req, &policy, lookup)
+        .map_err(|e| VerificationError::new_err(e.to_string()))?;
+    let out = PyDict::new(py);
+    out.set_item("access_key_id", verified.access_key_id())?;
+    out.set_item("scope", verified.scope().as_str())?;
+    Ok(out)
+}
+
+#[pymodule]
+fn _sigv4(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<Credentials>()?;
+    m.add_class::<Signer>()?;
+    m.add_class::<Sha256>()?;
+    m.add_function(wrap_pyfunction!(verify, m)?)?;
+    m.add("SigningError", m.py().get_type::<SigningError>())?;
+    m.add("CredentialsError", m.py().get_type::<CredentialsError>())?;
+    m.add("VerificationError", m.py().get_type::<VerificationError>())?;
+    Ok(())
+}
