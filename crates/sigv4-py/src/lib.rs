@@ -310,6 +310,34 @@ impl Signer {
             .map_err(signing_error)
     }
 
+    /// The canonical request and string to sign of a request, as `sign` computes them
+    /// (`x-amz-date` in `headers` is the time).
+    #[pyo3(signature = (method, url, headers=None, body=None, content_sha256=None))]
+    fn explain(
+        &self,
+        method: &str,
+        url: &str,
+        headers: Option<&Bound<'_, PyAny>>,
+        body: Option<&Bound<'_, PyAny>>,
+        content_sha256: Option<&str>,
+    ) -> PyResult<(String, String)> {
+        let (m, u) = (self::method(method)?, uri(url)?);
+        let mut map = header_map(headers)?;
+        if let Some(h) = content_sha256 {
+            let v = http::HeaderValue::from_str(h)
+                .map_err(|_| PyValueError::new_err("content_sha256 is not visible ASCII"))?;
+            map.insert("x-amz-content-sha256", v);
+        }
+        let bytes = body_bytes(body)?;
+        let payload = self
+            .inner
+            .payload_for(&map, sigv4::http::Body::Bytes(&bytes))
+            .map_err(signing_error)?;
+        let views = sigv4::http::views(&map);
+        let req = sigv4::http::view(&m, &u, &views, payload).map_err(signing_error)?;
+        self.inner.explain(&req, None).map_err(signing_error)
+    }
+
     fn __repr__(&self) -> String {
         format!(
             "Signer(service={:?}, region={:?})",
@@ -419,12 +447,61 @@ fn verify<'py>(
     Ok(out)
 }
 
+/// Credentials from the AWS SDKs' default chain (environment, profiles with roles and SSO,
+/// web identity, container, EC2), cached and refreshed before they expire.
+#[pyclass(module = "sigv4", frozen)]
+struct RefreshableCredentials {
+    inner: sigv4::CachedProvider<sigv4::ChainProvider>,
+}
+
+#[pymethods]
+impl RefreshableCredentials {
+    #[new]
+    fn new() -> Self {
+        let chain =
+            sigv4::ChainProvider::default_chain_with_client(sigv4::Env::process(), http_client());
+        Self {
+            inner: sigv4::CachedProvider::new(chain),
+        }
+    }
+
+    /// The current credentials (refreshed first when they are about to expire).
+    fn current(&self, py: Python<'_>) -> PyResult<Credentials> {
+        let provider = &self.inner;
+        let creds = py
+            .detach(|| provider.credentials())
+            .map_err(|e| CredentialsError::new_err(e.to_string()))?;
+        Ok(Credentials {
+            inner: (*creds).clone(),
+        })
+    }
+}
+
+/// The SigV4 signing key of `secret` for `date_stamp` (`YYYYMMDD`), `region` and
+/// `service`, as bytes.
+#[pyfunction]
+fn derive_signing_key<'py>(
+    py: Python<'py>,
+    secret: &str,
+    date_stamp: &str,
+    region: &str,
+    service: &str,
+) -> PyResult<Bound<'py, PyBytes>> {
+    let day = sigv4_core::Timestamp::parse_amz_date(&format!("{date_stamp}T000000Z"))
+        .map_err(|_| PyValueError::new_err(format!("date {date_stamp:?} is not YYYYMMDD")))?;
+    let key = sigv4_core::SigningKey::derive(secret, day, region, service)
+        .map_err(|e| PyValueError::new_err(e.to_string()))?;
+    Ok(PyBytes::new(py, key.as_bytes()))
+}
+
 #[pymodule]
 fn _sigv4(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<Credentials>()?;
     m.add_class::<Signer>()?;
     m.add_class::<Sha256>()?;
+    m.add_class::<RefreshableCredentials>()?;
     m.add_function(wrap_pyfunction!(verify, m)?)?;
+    m.add_function(wrap_pyfunction!(derive_signing_key, m)?)?;
     m.add("SigningError", m.py().get_type::<SigningError>())?;
     m.add("CredentialsError", m.py().get_type::<CredentialsError>())?;
     m.add("VerificationError", m.py().get_type::<VerificationError>())?;
