@@ -158,6 +158,17 @@ fn body_bytes(body: Option<&Bound<'_, PyAny>>) -> PyResult<Vec<u8>> {
     }
 }
 
+fn parse_path_mode(mode: &str) -> PyResult<sigv4_core::PathMode> {
+    match mode {
+        "s3" => Ok(sigv4_core::PathMode::S3),
+        "service" => Ok(sigv4_core::PathMode::Service),
+        "service-unnormalized" => Ok(sigv4_core::PathMode::ServiceUnnormalized),
+        other => Err(PyValueError::new_err(format!(
+            "path_mode {other:?} is not \"s3\", \"service\" or \"service-unnormalized\""
+        ))),
+    }
+}
+
 fn uri(url: &str) -> PyResult<http::Uri> {
     let uri: http::Uri = url
         .parse()
@@ -210,16 +221,7 @@ impl Signer {
             builder = builder.credentials(c.get().inner.clone());
         }
         if let Some(mode) = path_mode {
-            builder = builder.path_mode(match mode {
-                "s3" => sigv4_core::PathMode::S3,
-                "service" => sigv4_core::PathMode::Service,
-                "service-unnormalized" => sigv4_core::PathMode::ServiceUnnormalized,
-                other => {
-                    return Err(PyValueError::new_err(format!(
-                        "path_mode {other:?} is not \"s3\", \"service\" or \"service-unnormalized\""
-                    )))
-                }
-            });
+            builder = builder.path_mode(parse_path_mode(mode)?);
         }
         if session_token_after {
             builder =
@@ -227,6 +229,44 @@ impl Signer {
         }
         if let Some(add) = content_sha256_header {
             builder = builder.content_sha256_header(add);
+        }
+        Ok(Self {
+            inner: builder.build(),
+        })
+    }
+
+    /// A signer holding a signing key derived elsewhere (32 bytes, for `date_stamp`
+    /// `YYYYMMDD`, `region` and `service`), without the secret: it signs as asked, with the
+    /// key's scope, within the key's seven days.
+    #[staticmethod]
+    #[pyo3(signature = (key, date_stamp, region, service, access_key_id, session_token=None, *, path_mode=None))]
+    fn from_key(
+        key: &[u8],
+        date_stamp: &str,
+        region: &str,
+        service: &str,
+        access_key_id: &str,
+        session_token: Option<&str>,
+        path_mode: Option<&str>,
+    ) -> PyResult<Self> {
+        let bytes: [u8; 32] = key.try_into().map_err(|_| {
+            PyValueError::new_err(format!("a signing key is 32 bytes, not {}", key.len()))
+        })?;
+        let day = sigv4_core::Timestamp::parse_amz_date(&format!("{date_stamp}T000000Z"))
+            .map_err(|_| PyValueError::new_err(format!("date {date_stamp:?} is not YYYYMMDD")))?;
+        let scope = sigv4_core::Scope::new(day, region, service)
+            .map_err(|e| PyValueError::new_err(e.to_string()))?;
+        let signing_key = sigv4_core::SigningKey::from_bytes(bytes, scope);
+        let mut builder = sigv4::Signer::builder(service, region)
+            .signing_key(
+                signing_key,
+                access_key_id,
+                session_token.map(str::to_string),
+            )
+            .date_mode(sigv4::DateMode::Passive)
+            .content_sha256_header(false);
+        if let Some(mode) = path_mode {
+            builder = builder.path_mode(parse_path_mode(mode)?);
         }
         Ok(Self {
             inner: builder.build(),
@@ -245,8 +285,11 @@ impl Signer {
 
     /// Signs a request; returns the headers to add (`authorization`, `x-amz-date`, ...).
     /// An `x-amz-date` (or `date`) in `headers` is the time signed. `content_sha256` (64
-    /// hex digits, or `UNSIGNED-PAYLOAD`) stands for a body that is not given.
-    #[pyo3(signature = (method, url, headers=None, body=None, content_sha256=None))]
+    /// hex digits, or `UNSIGNED-PAYLOAD`) stands for a body that is not given, sent in
+    /// `x-amz-content-sha256`; `payload_sha256` (64 hex digits) for one whose hash is
+    /// signed but not sent.
+    #[pyo3(signature = (method, url, headers=None, body=None, content_sha256=None, payload_sha256=None))]
+    #[allow(clippy::too_many_arguments, reason = "a Python keyword API")]
     fn sign<'py>(
         &self,
         py: Python<'py>,
@@ -255,9 +298,23 @@ impl Signer {
         headers: Option<&Bound<'py, PyAny>>,
         body: Option<&Bound<'py, PyAny>>,
         content_sha256: Option<&str>,
+        payload_sha256: Option<&str>,
     ) -> PyResult<Bound<'py, PyDict>> {
         let (m, u) = (self::method(method)?, uri(url)?);
         let mut map = header_map(headers)?;
+        if let Some(hash) = payload_sha256 {
+            // The body's hash signed without an x-amz-content-sha256 header.
+            let payload = sigv4_core::Payload::from_sha256_hex(hash)
+                .map_err(|_| PyValueError::new_err("payload_sha256 is not 64 hex digits"))?;
+            let views = sigv4::http::views(&map);
+            let req = sigv4::http::view(&m, &u, &views, payload).map_err(signing_error)?;
+            let signed = self.inner.sign(&req).map_err(signing_error)?;
+            let added = PyDict::new(py);
+            for (name, value) in signed.iter() {
+                added.set_item(name, value)?;
+            }
+            return Ok(added);
+        }
         let before = map.clone();
         if let Some(h) = content_sha256 {
             let v = http::HeaderValue::from_str(h)
@@ -494,6 +551,17 @@ fn derive_signing_key<'py>(
     Ok(PyBytes::new(py, key.as_bytes()))
 }
 
+/// The UTC date and time of a date in any format servers send (amz-date, the three HTTP
+/// date formats, ISO 8601), as `(YYYYMMDD, YYYYMMDDTHHMMSSZ)`.
+#[pyfunction]
+fn parse_date(text: &str) -> PyResult<(String, String)> {
+    let t = sigv4_core::Timestamp::parse(text).map_err(|e| PyValueError::new_err(e.to_string()))?;
+    Ok((
+        t.date_stamp().as_str().to_string(),
+        t.amz_date().as_str().to_string(),
+    ))
+}
+
 #[pymodule]
 fn _sigv4(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<Credentials>()?;
@@ -502,6 +570,7 @@ fn _sigv4(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<RefreshableCredentials>()?;
     m.add_function(wrap_pyfunction!(verify, m)?)?;
     m.add_function(wrap_pyfunction!(derive_signing_key, m)?)?;
+    m.add_function(wrap_pyfunction!(parse_date, m)?)?;
     m.add("SigningError", m.py().get_type::<SigningError>())?;
     m.add("CredentialsError", m.py().get_type::<CredentialsError>())?;
     m.add("VerificationError", m.py().get_type::<VerificationError>())?;
