@@ -107,6 +107,52 @@ struct Signer {
     inner: sigv4::Signer,
 }
 
+/// Request headers as (name, value) pairs, from a dict, a mapping (`items()`) or pairs.
+fn header_pairs(headers: Option<&Bound<'_, PyAny>>) -> PyResult<Vec<(String, String)>> {
+    let Some(headers) = headers else {
+        return Ok(Vec::new());
+    };
+    let bad = || PyTypeError::new_err("headers must be a mapping or pairs of str names and values");
+    let mut out = Vec::new();
+    if let Ok(d) = headers.cast::<PyDict>() {
+        for (k, v) in d.iter() {
+            out.push((
+                k.extract().map_err(|_| bad())?,
+                v.extract().map_err(|_| bad())?,
+            ));
+        }
+        return check_pairs(out);
+    }
+    let items = if headers.hasattr("items")? {
+        headers.call_method0("items")?
+    } else {
+        headers.clone()
+    };
+    for item in items.try_iter()? {
+        out.push(item?.extract().map_err(|_| bad())?);
+    }
+    check_pairs(out)
+}
+
+/// Names that are HTTP tokens, values without control characters: each error names the
+/// header.
+fn check_pairs(pairs: Vec<(String, String)>) -> PyResult<Vec<(String, String)>> {
+    let tchar = |b: u8| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b);
+    for (name, value) in &pairs {
+        if name.is_empty() || !name.bytes().all(tchar) {
+            return Err(PyValueError::new_err(format!(
+                "header name {name:?} is not an HTTP token"
+            )));
+        }
+        if value.bytes().any(|b| (b < 0x20 && b != b'\t') || b == 0x7f) {
+            return Err(PyValueError::new_err(format!(
+                "header {name:?} has a value with a control character"
+            )));
+        }
+    }
+    Ok(pairs)
+}
+
 /// Request headers given as a mapping or as (name, value) pairs.
 fn header_map(headers: Option<&Bound<'_, PyAny>>) -> PyResult<http::HeaderMap> {
     let mut map = http::HeaderMap::new();
@@ -300,42 +346,44 @@ impl Signer {
         content_sha256: Option<&str>,
         payload_sha256: Option<&str>,
     ) -> PyResult<Bound<'py, PyDict>> {
-        let (m, u) = (self::method(method)?, uri(url)?);
-        let mut map = header_map(headers)?;
-        if let Some(hash) = payload_sha256 {
-            // The body's hash signed without an x-amz-content-sha256 header.
-            let payload = sigv4_core::Payload::from_sha256_hex(hash)
-                .map_err(|_| PyValueError::new_err("payload_sha256 is not 64 hex digits"))?;
-            let views = sigv4::http::views(&map);
-            let req = sigv4::http::view(&m, &u, &views, payload).map_err(signing_error)?;
-            let signed = self.inner.sign(&req).map_err(signing_error)?;
-            let added = PyDict::new(py);
-            for (name, value) in signed.iter() {
-                added.set_item(name, value)?;
-            }
-            return Ok(added);
-        }
-        let before = map.clone();
+        let mut pairs = header_pairs(headers)?;
         if let Some(h) = content_sha256 {
-            let v = http::HeaderValue::from_str(h)
-                .map_err(|_| PyValueError::new_err("content_sha256 is not visible ASCII"))?;
-            map.insert("x-amz-content-sha256", v);
+            pairs.retain(|(n, _)| !n.eq_ignore_ascii_case("x-amz-content-sha256"));
+            pairs.push(("x-amz-content-sha256".into(), h.into()));
         }
+        let views: Vec<sigv4_core::Header<'_>> = pairs
+            .iter()
+            .map(|(n, v)| sigv4_core::Header::new(n, v))
+            .collect();
         let bytes = body_bytes(body)?;
-        let signer = &self.inner;
-        let mut sign = || signer.sign_http(&m, &u, &mut map, sigv4::http::Body::Bytes(&bytes));
-        let result = if bytes.len() >= DETACH_AT {
-            py.detach(sign)
-        } else {
-            sign()
+        let payload = match payload_sha256 {
+            // The body's hash signed without an x-amz-content-sha256 header.
+            Some(hash) => sigv4_core::Payload::from_sha256_hex(hash)
+                .map_err(|_| PyValueError::new_err("payload_sha256 is not 64 hex digits"))?,
+            None => self
+                .inner
+                .payload_for_views(&views, sigv4::http::Body::Bytes(&bytes))
+                .map_err(signing_error)?,
         };
-        result.map_err(signing_error)?;
-        let added = PyDict::new(py);
-        for (name, value) in &map {
-            let unchanged = before.get_all(name).iter().any(|v| v == value);
-            if !unchanged {
-                added.set_item(name.as_str(), value.to_str().unwrap_or_default())?;
+        let req = sigv4_core::Request::from_url(method, url, &views, payload).map_err(|e| {
+            if e == sigv4_core::Error::Url {
+                PyValueError::new_err(format!(
+                    "url {url:?} has no host, or is not http(s)://host/path?query"
+                ))
+            } else {
+                signing_error(sigv4::Error::Core(e))
             }
+        })?;
+        let signer = &self.inner;
+        let signed = if bytes.len() >= DETACH_AT {
+            py.detach(|| signer.sign(&req))
+        } else {
+            signer.sign(&req)
+        }
+        .map_err(signing_error)?;
+        let added = PyDict::new(py);
+        for (name, value) in signed.iter() {
+            added.set_item(name, value)?;
         }
         Ok(added)
     }

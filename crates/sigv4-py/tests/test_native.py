@@ -16,7 +16,7 @@ def test_bad_input_names_the_problem():
     s = signer()
     cases = [
         (lambda: s.sign("GET", "/no-host"), ValueError, "has no host"),
-        (lambda: s.sign("BAD METHOD", "https://h/"), ValueError, "is not an HTTP token"),
+        (lambda: s.sign("BAD METHOD", "https://h/"), ValueError, "not an HTTP token"),
         (lambda: s.sign("GET", "https://h/", {"bad name": "v"}), ValueError, '"bad name"'),
         (lambda: s.sign("GET", "https://h/", {"é": "v"}), ValueError, "is not an HTTP token"),
         (lambda: s.sign("GET", "https://h/", None, 42), TypeError, "body must be bytes"),

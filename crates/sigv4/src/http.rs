@@ -30,8 +30,30 @@ impl Signer {
         headers: &HeaderMap,
         body: Body<'a>,
     ) -> Result<Payload<'a>, Error> {
-        if let Some(given) = headers.get("x-amz-content-sha256") {
-            let given = given.to_str().map_err(|_| sigv4_core::Error::PayloadHash)?;
+        let given = headers.get("x-amz-content-sha256").map(HeaderValue::as_bytes);
+        self.payload_given(given, body)
+    }
+
+    /// [`Signer::payload_for`] for headers given as the core's views (the first
+    /// `x-amz-content-sha256`, any case, counts).
+    ///
+    /// # Errors
+    /// As [`Signer::payload_for`].
+    pub fn payload_for_views<'a>(
+        &self,
+        headers: &[Header<'_>],
+        body: Body<'a>,
+    ) -> Result<Payload<'a>, Error> {
+        let given = headers
+            .iter()
+            .find(|h| h.name.eq_ignore_ascii_case("x-amz-content-sha256"))
+            .map(|h| h.value);
+        self.payload_given(given, body)
+    }
+
+    fn payload_given<'a>(&self, given: Option<&[u8]>, body: Body<'a>) -> Result<Payload<'a>, Error> {
+        if let Some(given) = given {
+            let given = std::str::from_utf8(given).map_err(|_| sigv4_core::Error::PayloadHash)?;
             if given == "UNSIGNED-PAYLOAD" {
                 return Ok(Payload::Unsigned);
             }

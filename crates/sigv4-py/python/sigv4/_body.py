@@ -11,8 +11,8 @@ CHUNK = 1 << 20
 
 def amz_date():
     """The time of signing, read from ``datetime`` at each call (so frozen clocks apply)."""
-    now = datetime.datetime.now(datetime.timezone.utc)
-    return now.strftime("%Y%m%dT%H%M%SZ")
+    t = datetime.datetime.now(datetime.timezone.utc)
+    return "%04d%02d%02dT%02d%02d%02dZ" % (t.year, t.month, t.day, t.hour, t.minute, t.second)
 
 
 def payload(body, service):

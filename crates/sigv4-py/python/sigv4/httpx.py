@@ -19,18 +19,15 @@ class SigV4Auth(_httpx.Auth):
         self.signer = signer
 
     def _sign(self, request):
-        headers = {k: v for k, v in request.headers.items() if k.lower() != "authorization"}
-        if "x-amz-date" not in {k.lower() for k in headers}:
+        headers = request.headers
+        headers.pop("authorization", None)  # a previous signature (a redirect, a retry)
+        if "x-amz-date" not in headers:
             headers["x-amz-date"] = amz_date()
         if isinstance(request.stream, _httpx.ByteStream):
             body, sha = request.read(), None
         else:
             body, sha = payload(iter(()), self.signer.service)
-        added = self.signer.sign(request.method, str(request.url), headers, body, sha)
-        for name, value in added.items():
-            request.headers[name] = value
-        if "x-amz-date" not in request.headers:
-            request.headers["x-amz-date"] = headers["x-amz-date"]
+        headers.update(self.signer.sign(request.method, str(request.url), headers.multi_items(), body, sha))
 
     def auth_flow(self, request):
         self._sign(request)

@@ -21,12 +21,20 @@ class SigV4Auth(_requests.auth.AuthBase):
         self.signer = signer
 
     def __call__(self, r):
-        headers = {k: v for k, v in r.headers.items() if k.lower() != "authorization"}
-        if "x-amz-date" not in {k.lower() for k in headers}:
-            headers["x-amz-date"] = amz_date()
+        headers = r.headers
         body, sha = payload(r.body, self.signer.service)
-        added = self.signer.sign(r.method, r.url, headers, body, sha)
-        r.headers.update(added)
-        if "x-amz-date" not in r.headers:
-            r.headers["x-amz-date"] = headers["x-amz-date"]
+        # requests' CaseInsensitiveDict keeps (name, value) pairs by lower-case name: read
+        # and write them there directly (its items() and update() cost more than signing).
+        store = getattr(headers, "_store", None)
+        if store is None:
+            headers.pop("authorization", None)  # a previous signature (a redirect, a retry)
+            if "x-amz-date" not in headers:
+                headers["x-amz-date"] = amz_date()
+            headers.update(self.signer.sign(r.method, r.url, headers, body, sha))
+            return r
+        store.pop("authorization", None)
+        if "x-amz-date" not in store:
+            store["x-amz-date"] = ("x-amz-date", amz_date())
+        for name, value in self.signer.sign(r.method, r.url, store.values(), body, sha).items():
+            store[name] = (name, value)
         return r
