@@ -30,7 +30,9 @@ impl Signer {
         headers: &HeaderMap,
         body: Body<'a>,
     ) -> Result<Payload<'a>, Error> {
-        let given = headers.get("x-amz-content-sha256").map(HeaderValue::as_bytes);
+        let given = headers
+            .get("x-amz-content-sha256")
+            .map(HeaderValue::as_bytes);
         self.payload_given(given, body)
     }
 
@@ -51,7 +53,11 @@ impl Signer {
         self.payload_given(given, body)
     }
 
-    fn payload_given<'a>(&self, given: Option<&[u8]>, body: Body<'a>) -> Result<Payload<'a>, Error> {
+    fn payload_given<'a>(
+        &self,
+        given: Option<&[u8]>,
+        body: Body<'a>,
+    ) -> Result<Payload<'a>, Error> {
         if let Some(given) = given {
             let given = std::str::from_utf8(given).map_err(|_| sigv4_core::Error::PayloadHash)?;
             if given == "UNSIGNED-PAYLOAD" {
