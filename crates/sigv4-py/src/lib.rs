@@ -388,6 +388,60 @@ impl Signer {
         Ok(added)
     }
 
+    /// Signs an S3 upload of `length` bytes sent aws-chunked (each chunk signed, or with
+    /// `unsigned=True` only the trailer's checksum; `checksum` is `"crc32"`, `"crc32c"` or
+    /// `"sha256"`); returns every header to send (the request's and the signer's) and the
+    /// encoder of the body.
+    #[pyo3(signature = (method, url, headers, length, *, checksum=None, chunk_size=65536, unsigned=false))]
+    #[allow(clippy::too_many_arguments, reason = "a Python keyword API")]
+    fn sign_chunked<'py>(
+        &self,
+        py: Python<'py>,
+        method: &str,
+        url: &str,
+        headers: Option<&Bound<'py, PyAny>>,
+        length: u64,
+        checksum: Option<&str>,
+        chunk_size: usize,
+        unsigned: bool,
+    ) -> PyResult<(Bound<'py, PyDict>, ChunkEncoder)> {
+        use sigv4::chunked::{AwsChunked, Checksum};
+        let (m, u) = (self::method(method)?, uri(url)?);
+        let mut map = header_map(headers)?;
+        let checksum = match checksum {
+            None => None,
+            Some("crc32") => Some(Checksum::Crc32),
+            Some("crc32c") => Some(Checksum::Crc32c),
+            Some("sha256") => Some(Checksum::Sha256),
+            Some(other) => {
+                return Err(PyValueError::new_err(format!(
+                    "checksum {other:?} is not \"crc32\", \"crc32c\" or \"sha256\""
+                )))
+            }
+        };
+        let options = match (unsigned, checksum) {
+            (false, None) => AwsChunked::signed(),
+            (false, Some(c)) => AwsChunked::signed_with_checksum(c),
+            (true, Some(c)) => AwsChunked::unsigned_with_checksum(c),
+            (true, None) => {
+                return Err(PyValueError::new_err(
+                    "unsigned aws-chunked uploads need a checksum",
+                ))
+            }
+        }
+        .chunk_len(chunk_size)
+        .map_err(|e| PyValueError::new_err(e.to_string()))?;
+        let encoder = self
+            .inner
+            .sign_http_chunked(&m, &u, &mut map, length, &options)
+            .map_err(signing_error)?;
+        let out = PyDict::new(py);
+        for (name, value) in &map {
+            out.set_item(name.as_str(), value.to_str().unwrap_or_default())?;
+        }
+        Ok((out, ChunkEncoder { inner: encoder }))
+    }
+
     /// A presigned URL for `method` on `url`, valid `expires_in` seconds (1 to 604800);
     /// `headers` are signed and must be sent with it.
     #[pyo3(signature = (method, url, expires_in=3600, headers=None))]
@@ -449,6 +503,39 @@ impl Signer {
             self.inner.service(),
             self.inner.region()
         )
+    }
+}
+
+/// Encodes an aws-chunked body, chunk by chunk: `next_chunk_len()` bytes of the body at a
+/// time to `encode_chunk`, then `finish()` (0 from `next_chunk_len()` says so).
+#[pyclass(module = "sigv4")]
+struct ChunkEncoder {
+    inner: sigv4::chunked::ChunkEncoder,
+}
+
+#[pymethods]
+impl ChunkEncoder {
+    /// The length of the next chunk: a full chunk, or the rest of the body.
+    fn next_chunk_len(&self) -> usize {
+        self.inner.next_chunk_len()
+    }
+
+    /// The frame of the next chunk of the body.
+    fn encode_chunk<'py>(&mut self, py: Python<'py>, data: &[u8]) -> PyResult<Bound<'py, PyBytes>> {
+        let mut out = Vec::with_capacity(data.len() + 100);
+        let enc = &mut self.inner;
+        py.detach(|| enc.encode_chunk(data, &mut out))
+            .map_err(|e| PyValueError::new_err(e.to_string()))?;
+        Ok(PyBytes::new(py, &out))
+    }
+
+    /// The final chunk and the trailer.
+    fn finish<'py>(&mut self, py: Python<'py>) -> PyResult<Bound<'py, PyBytes>> {
+        let mut out = Vec::new();
+        self.inner
+            .finish(&mut out)
+            .map_err(|e| PyValueError::new_err(e.to_string()))?;
+        Ok(PyBytes::new(py, &out))
     }
 }
 
@@ -615,6 +702,7 @@ fn _sigv4(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<Credentials>()?;
     m.add_class::<Signer>()?;
     m.add_class::<Sha256>()?;
+    m.add_class::<ChunkEncoder>()?;
     m.add_class::<RefreshableCredentials>()?;
     m.add_function(wrap_pyfunction!(verify, m)?)?;
     m.add_function(wrap_pyfunction!(derive_signing_key, m)?)?;

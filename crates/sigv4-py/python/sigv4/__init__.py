@@ -5,7 +5,9 @@ native extension; ``sigv4.requests.SigV4Auth`` and ``sigv4.httpx.SigV4Auth`` sig
 and httpx calls. Every AWS rule is the Rust crates'.
 """
 
+from sigv4._chunked import AwsChunkedUpload
 from sigv4._sigv4 import (
+    ChunkEncoder,
     Credentials,
     CredentialsError,
     Sha256,
@@ -16,6 +18,8 @@ from sigv4._sigv4 import (
 )
 
 __all__ = [
+    "AwsChunkedUpload",
+    "ChunkEncoder",
     "Credentials",
     "CredentialsError",
     "Sha256",

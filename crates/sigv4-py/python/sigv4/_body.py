@@ -15,8 +15,11 @@ def amz_date():
     return "%04d%02d%02dT%02d%02d%02dZ" % (t.year, t.month, t.day, t.hour, t.minute, t.second)
 
 
-def payload(body, service):
-    """``(body, content_sha256)`` to pass to ``Signer.sign`` for a request body."""
+def payload(body, service, unsigned=False):
+    """``(body, content_sha256)`` to pass to ``Signer.sign`` for a request body; with
+    ``unsigned``, S3 bodies go ``UNSIGNED-PAYLOAD`` without being read."""
+    if unsigned and service == "s3":
+        return None, "UNSIGNED-PAYLOAD"
     if body is None or isinstance(body, (bytes, bytearray, str)):
         return body, None
     if hasattr(body, "read") and hasattr(body, "seek") and hasattr(body, "tell"):

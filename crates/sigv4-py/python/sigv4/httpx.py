@@ -11,22 +11,26 @@ class SigV4Auth(_httpx.Auth):
     bytes are hashed; streamed ones go ``UNSIGNED-PAYLOAD`` to S3 and are refused
     elsewhere."""
 
-    def __init__(self, service=None, region=None, credentials=None, signer=None):
+    def __init__(self, service=None, region=None, credentials=None, signer=None,
+                 unsigned_payload=False):
         if signer is None:
             if service is None:
                 raise TypeError("SigV4Auth needs a service (or a signer)")
             signer = Signer(service, region, credentials)
         self.signer = signer
+        self.unsigned_payload = unsigned_payload
 
     def _sign(self, request):
         headers = request.headers
         headers.pop("authorization", None)  # a previous signature (a redirect, a retry)
         if "x-amz-date" not in headers:
             headers["x-amz-date"] = amz_date()
-        if isinstance(request.stream, _httpx.ByteStream):
+        if self.unsigned_payload and self.signer.service == "s3":
+            body, sha = None, "UNSIGNED-PAYLOAD"
+        elif isinstance(request.stream, _httpx.ByteStream):
             body, sha = request.read(), None
         else:
-            body, sha = payload(iter(()), self.signer.service)
+            body, sha = payload(iter(()), self.signer.service, self.unsigned_payload)
         headers.update(self.signer.sign(request.method, str(request.url), headers.multi_items(), body, sha))
 
     def auth_flow(self, request):

@@ -11,18 +11,21 @@ class SigV4Auth(_requests.auth.AuthBase):
 
     ``service`` and ``region`` (found as the AWS SDKs find it when None); ``credentials``
     a ``sigv4.Credentials`` (the AWS SDKs' default chain when None); or a ready ``signer``.
+    ``unsigned_payload=True``: S3 bodies go ``UNSIGNED-PAYLOAD``, never read to be hashed.
     """
 
-    def __init__(self, service=None, region=None, credentials=None, signer=None):
+    def __init__(self, service=None, region=None, credentials=None, signer=None,
+                 unsigned_payload=False):
         if signer is None:
             if service is None:
                 raise TypeError("SigV4Auth needs a service (or a signer)")
             signer = Signer(service, region, credentials)
         self.signer = signer
+        self.unsigned_payload = unsigned_payload
 
     def __call__(self, r):
         headers = r.headers
-        body, sha = payload(r.body, self.signer.service)
+        body, sha = payload(r.body, self.signer.service, self.unsigned_payload)
         # requests' CaseInsensitiveDict keeps (name, value) pairs by lower-case name: read
         # and write them there directly (its items() and update() cost more than signing).
         store = getattr(headers, "_store", None)
