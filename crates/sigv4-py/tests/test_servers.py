@@ -72,6 +72,26 @@ def test_s3_and_sts_against_moto(moto, tmp_path):
     wrong = auth("requests", "sts", sigv4.Credentials(moto["access_key_id"], "wrong"))
     assert requests.post(f"{base}/", data=form, auth=wrong).status_code == 403
 
+    async def with_httpx():
+        s3x = auth("httpx", "s3", creds)
+        async with httpx.AsyncClient(auth=s3x, timeout=60) as c:
+
+            async def from_disk():
+                with open(path, "rb") as f:
+                    for piece in iter(lambda: f.read(1 << 20), b""):
+                        yield piece
+
+            # A streamed body: UNSIGNED-PAYLOAD, never held whole.
+            r = await c.put(f"{base}/py-bucket/async.bin", content=from_disk(),
+                            headers={"content-length": str(len(data))})
+            assert r.status_code == 200, r.text
+            r = await c.get(f"{base}/py-bucket/async.bin")
+            assert r.status_code == 200 and hashlib.sha256(r.content).digest() == hashlib.sha256(data).digest()
+            r = await c.post(f"{base}/", data=form, auth=auth("httpx", "sts", creds))
+            assert r.status_code == 200 and ":user/sigv4-test</Arn>" in r.text, r.text
+
+    asyncio.run(with_httpx())
+
 
 def test_aws_chunked_uploads_and_unsigned_payloads_against_sigv4_serve(serve, tmp_path):
     """Each chunk checked by the server before it is handed on: the whole file arrives,
