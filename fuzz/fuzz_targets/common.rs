@@ -93,6 +93,8 @@ pub fn settings<'a>(input: &Input, unsigned: &'a [&'a str]) -> Settings<'a> {
 #[derive(Debug, Clone)]
 pub struct Received {
     pub method: String,
+    pub https: bool,
+    /// What the client sends as `Host`: the authority without the scheme's default port.
     pub authority: String,
     pub path: String,
     pub query: String,
@@ -165,7 +167,8 @@ pub fn sign_received(input: &Input, presigned: bool) -> Option<(Received, Server
     };
     let mut received = Received {
         method: input.method.clone(),
-        authority: input.authority.clone(),
+        https: input.https,
+        authority: req.host().to_string(),
         path: input.path.clone(),
         query: input.query.clone(),
         headers: kept.clone(),
@@ -203,7 +206,7 @@ pub fn verify_received(
     let views: Vec<Header<'_>> = r.headers.iter().map(|(n, v)| Header { name: n, value: v }).collect();
     let req = Request {
         method: &r.method,
-        scheme: Scheme::Https,
+        scheme: if r.https { Scheme::Https } else { Scheme::Http },
         authority: &r.authority,
         path: &r.path,
         query: &r.query,

@@ -738,7 +738,12 @@ fn check_signed_headers(
         return Err(Error::UnsignedHeader);
     }
     for h in req.headers {
-        let amz = h.name.len() >= 6 && h.name[..6].eq_ignore_ascii_case("x-amz-");
+        // Bytes, not `str` slicing: a name may hold any UTF-8, cut mid-character at 6.
+        let amz = h
+            .name
+            .as_bytes()
+            .get(..6)
+            .is_some_and(|p| p.eq_ignore_ascii_case(b"x-amz-"));
         let exempt = policy.allow_unsigned_security_token
             && h.name.eq_ignore_ascii_case("x-amz-security-token");
         if amz && !exempt && !signed(h.name) {
