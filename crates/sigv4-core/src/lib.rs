@@ -2,7 +2,7 @@
 #![no_std]
 // The no_std discipline, kept here rather than in [workspace.lints]: the std crates use std.
 #![warn(clippy::std_instead_of_core, clippy::alloc_instead_of_core)]
-#![cfg_attr(docsrs, feature(doc_auto_cfg))]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 #[cfg(test)]
 extern crate std;

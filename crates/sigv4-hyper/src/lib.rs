@@ -1,4 +1,6 @@
 #![doc = include_str!("../README.md")]
+// docs.rs (nightly, --cfg docsrs): each item gated by a feature says so.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod chunked;
 mod client;

@@ -70,7 +70,7 @@ pub struct VerifiedIdentity {
 /// signature checks; the trailer's signature, a checksum named in `x-amz-trailer` (CRC32,
 /// CRC32C, SHA-256) and `x-amz-decoded-content-length` are checked at the end, and the
 /// trailers handed on as the body's trailers frame. A body that fails a check ends in a
-/// [`ChunkedBodyError`]. The inner service sees the decoded body, with its length in
+/// [`ChunkedBodyError`](crate::ChunkedBodyError). The inner service sees the decoded body, with its length in
 /// `content-length` and `aws-chunked` gone from `content-encoding`.
 #[derive(Clone)]
 pub struct VerifyLayer {

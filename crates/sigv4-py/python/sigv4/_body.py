@@ -38,3 +38,19 @@ def payload(body, service, unsigned=False):
         "the body is a stream and %s signs payloads: pass bytes, a seekable file, "
         "or set x-amz-content-sha256" % service
     )
+
+
+class AuthConfig:
+    """What both auth classes (requests, httpx) are made of: a signer, and whether S3 bodies
+    go ``UNSIGNED-PAYLOAD``."""
+
+    def __init__(self, service=None, region=None, credentials=None, signer=None,
+                 unsigned_payload=False):
+        if signer is None:
+            if service is None:
+                raise TypeError("SigV4Auth needs a service (or a signer)")
+            from sigv4._sigv4 import Signer
+
+            signer = Signer(service, region, credentials)
+        self.signer = signer
+        self.unsigned_payload = unsigned_payload

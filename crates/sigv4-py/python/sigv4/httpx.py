@@ -2,23 +2,13 @@
 
 import httpx as _httpx
 
-from sigv4._body import amz_date, payload
-from sigv4._sigv4 import Signer
+from sigv4._body import AuthConfig, amz_date, payload
 
 
-class SigV4Auth(_httpx.Auth):
+class SigV4Auth(AuthConfig, _httpx.Auth):
     """Signs each request in headers; as ``sigv4.requests.SigV4Auth``. Bodies given as
     bytes are hashed; streamed ones go ``UNSIGNED-PAYLOAD`` to S3 and are refused
     elsewhere."""
-
-    def __init__(self, service=None, region=None, credentials=None, signer=None,
-                 unsigned_payload=False):
-        if signer is None:
-            if service is None:
-                raise TypeError("SigV4Auth needs a service (or a signer)")
-            signer = Signer(service, region, credentials)
-        self.signer = signer
-        self.unsigned_payload = unsigned_payload
 
     def _sign(self, request):
         headers = request.headers

@@ -2,26 +2,16 @@
 
 import requests as _requests
 
-from sigv4._body import amz_date, payload
-from sigv4._sigv4 import Signer
+from sigv4._body import AuthConfig, amz_date, payload
 
 
-class SigV4Auth(_requests.auth.AuthBase):
+class SigV4Auth(AuthConfig, _requests.auth.AuthBase):
     """Signs each request in headers.
 
     ``service`` and ``region`` (found as the AWS SDKs find it when None); ``credentials``
     a ``sigv4.Credentials`` (the AWS SDKs' default chain when None); or a ready ``signer``.
     ``unsigned_payload=True``: S3 bodies go ``UNSIGNED-PAYLOAD``, never read to be hashed.
     """
-
-    def __init__(self, service=None, region=None, credentials=None, signer=None,
-                 unsigned_payload=False):
-        if signer is None:
-            if service is None:
-                raise TypeError("SigV4Auth needs a service (or a signer)")
-            signer = Signer(service, region, credentials)
-        self.signer = signer
-        self.unsigned_payload = unsigned_payload
 
     def __call__(self, r):
         headers = r.headers
