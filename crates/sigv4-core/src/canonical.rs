@@ -26,6 +26,7 @@ pub const MAX_EXPIRES: u32 = 604_800;
 
 /// Where the signature goes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Location {
     /// The `Authorization` header.
     Headers,

@@ -61,6 +61,7 @@ const TRAILER_SIGNATURE_NAME: &[u8] = b"x-amz-trailer-signature:";
 
 /// How an aws-chunked body is framed and signed: the three streaming payloads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum ChunkEncoding {
     /// `STREAMING-AWS4-HMAC-SHA256-PAYLOAD`: every chunk signed, no trailer.
     Signed,

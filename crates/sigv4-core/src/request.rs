@@ -24,6 +24,7 @@ impl<'a> Header<'a> {
 
 /// What the canonical request's last line says about the body.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Payload<'a> {
     /// The body in memory; its SHA-256 is computed while signing.
     Bytes(&'a [u8]),

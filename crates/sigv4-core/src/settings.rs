@@ -3,6 +3,7 @@
 
 /// How the path becomes the canonical URI.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum PathMode {
     /// Every service but S3: remove `.` and `..` segments, collapse repeated slashes, then
     /// URI-encode the path as sent (so an encoded path is encoded twice: `%20` signs as
@@ -20,6 +21,7 @@ pub enum PathMode {
 
 /// Where the session token goes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum SessionTokenMode {
     /// `x-amz-security-token` (or `X-Amz-Security-Token`) is part of what is signed: what
     /// most services expect.

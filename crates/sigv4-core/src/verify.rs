@@ -104,6 +104,7 @@ pub const DEFAULT_MAX_SKEW_SECS: u32 = 900;
 
 /// What a server accepts.
 #[derive(Debug, Clone, Copy)]
+#[non_exhaustive]
 pub struct VerifyPolicy<'a> {
     /// The region requests must be scoped to.
     pub region: &'a str,
@@ -424,6 +425,7 @@ impl Verified {
 
 /// What the signature covers of the body.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum VerifiedPayload {
     /// The body given was hashed and matches.
     Checked,

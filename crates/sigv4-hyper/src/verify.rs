@@ -482,6 +482,14 @@ fn check(config: &Config, view: &sigv4_core::Request<'_>) -> Result<Checked, Rej
         // Signed chunks: each is checked as the body is read.
         VerifiedPayload::Streaming => (true, None),
         VerifiedPayload::Unsigned => (false, None),
+        // A kind of payload this layer does not know how to check: never let it through.
+        _ => {
+            return Err(Rejection::new(
+                StatusCode::NOT_IMPLEMENTED,
+                "NotImplemented",
+                "the request's payload is of a kind this server does not check",
+            ))
+        }
     };
     let identity = VerifiedIdentity {
         access_key_id: verified.access_key_id().to_string(),

@@ -52,6 +52,7 @@ pub const DEFAULT_CHUNK_LEN: usize = 64 * 1024;
 /// A checksum of the body sent as a trailer (`x-amz-checksum-*`), computed while sending;
 /// S3 checks it and stores it with the object.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Checksum {
     /// CRC-32 (ISO-HDLC), `x-amz-checksum-crc32`.
     Crc32,

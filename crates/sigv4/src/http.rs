@@ -9,6 +9,7 @@ use std::time::Duration;
 
 /// What the adapter knows of the body.
 #[derive(Debug, Clone, Copy)]
+#[non_exhaustive]
 pub enum Body<'a> {
     /// The whole body, in memory.
     Bytes(&'a [u8]),

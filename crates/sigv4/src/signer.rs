@@ -18,6 +18,7 @@ use zeroize::Zeroizing;
 /// What the signer does when a request carries a date (`X-Amz-Date` or `Date`) that is not
 /// the signing key's date. The names are those of requests-aws4auth.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
 pub enum DateMode {
     /// The request's date picks the key; a new key is derived when the date moves.
     #[default]
