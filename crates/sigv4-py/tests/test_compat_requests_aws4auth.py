@@ -130,6 +130,14 @@ def test_date_modes_and_key_regeneration():
     assert key.key == orig.AWS4SigningKey(SK, "eu-west-1", "es", "20240101").key
     with pytest.raises(ours.NoSecretKeyError):
         ours.AWS4Auth(AK, key)(p("20240102T000000Z"))
+    # An x-amz-date in ISO 8601 is sent as the amz-date it was signed as, and verifies.
+    iso = ours.AWS4Auth(AK, SK, "eu-west-1", "es", "20240105")(p("2024-01-05T10:11:12Z"))
+    assert iso.headers["x-amz-date"] == "20240105T101112Z"
+    import sigv4
+    when = real_datetime.datetime(2024, 1, 5, 10, 11, 12, tzinfo=real_datetime.timezone.utc).timestamp()
+    who = sigv4.verify("GET", iso.url, dict(iso.headers, host="h.example.com"), b"", region="eu-west-1",
+                       service="es", secrets={AK: SK}, now=when)
+    assert who["access_key_id"] == AK
     with pytest.raises(TypeError, match="takes 2, 4 or 5 arguments, 3 given"):
         ours.AWS4Auth(AK, SK, "eu-west-1")
     with pytest.raises(ValueError, match="raise_invalid_date"):

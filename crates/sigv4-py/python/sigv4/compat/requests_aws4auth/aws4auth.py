@@ -188,6 +188,10 @@ class AWS4Auth(AuthBase):
                 raise DateMismatchError(str(e))
             raise
         req.headers["Authorization"] = signed["authorization"]
+        if "x-amz-date" in signed:
+            # An x-amz-date in another format (ISO 8601, an HTTP date) is sent as the
+            # amz-date it was signed as: AWS reads no other.
+            req.headers["x-amz-date"] = signed["x-amz-date"]
         return req
 
     @classmethod
