@@ -156,20 +156,8 @@ fn check_pairs(pairs: Vec<(String, String)>) -> PyResult<Vec<(String, String)>> 
 /// Request headers given as a mapping or as (name, value) pairs.
 fn header_map(headers: Option<&Bound<'_, PyAny>>) -> PyResult<http::HeaderMap> {
     let mut map = http::HeaderMap::new();
-    let Some(headers) = headers else {
-        return Ok(map);
-    };
-    let items = if let Ok(d) = headers.cast::<PyDict>() {
-        d.items().into_any()
-    } else if headers.hasattr("items")? {
-        headers.call_method0("items")?
-    } else {
-        headers.clone()
-    };
-    for item in items.try_iter()? {
-        let (name, value): (String, String) = item?.extract().map_err(|_| {
-            PyTypeError::new_err("headers must be a mapping or pairs of str names and values")
-        })?;
+    for (name, value) in header_pairs(headers)? {
+        // header_pairs checked both: these conversions cannot fail, but say so if they do.
         let n = http::HeaderName::from_bytes(name.as_bytes()).map_err(|_| {
             PyValueError::new_err(format!("header name {name:?} is not an HTTP token"))
         })?;
@@ -346,41 +334,23 @@ impl Signer {
         content_sha256: Option<&str>,
         payload_sha256: Option<&str>,
     ) -> PyResult<Bound<'py, PyDict>> {
-        let mut pairs = header_pairs(headers)?;
-        if let Some(h) = content_sha256 {
-            pairs.retain(|(n, _)| !n.eq_ignore_ascii_case("x-amz-content-sha256"));
-            pairs.push(("x-amz-content-sha256".into(), h.into()));
-        }
-        let views: Vec<sigv4_core::Header<'_>> = pairs
-            .iter()
-            .map(|(n, v)| sigv4_core::Header::new(n, v))
-            .collect();
-        let bytes = body_bytes(body)?;
-        let payload = match payload_sha256 {
-            // The body's hash signed without an x-amz-content-sha256 header.
-            Some(hash) => sigv4_core::Payload::from_sha256_hex(hash)
-                .map_err(|_| PyValueError::new_err("payload_sha256 is not 64 hex digits"))?,
-            None => self
-                .inner
-                .payload_for_views(&views, sigv4::http::Body::Bytes(&bytes))
-                .map_err(signing_error)?,
-        };
-        let req = sigv4_core::Request::from_url(method, url, &views, payload).map_err(|e| {
-            if e == sigv4_core::Error::Url {
-                PyValueError::new_err(format!(
-                    "url {url:?} has no host, or is not http(s)://host/path?query"
-                ))
-            } else {
-                signing_error(sigv4::Error::Core(e))
-            }
-        })?;
         let signer = &self.inner;
-        let signed = if bytes.len() >= DETACH_AT {
-            py.detach(|| signer.sign(&req))
-        } else {
-            signer.sign(&req)
-        }
-        .map_err(signing_error)?;
+        let signed = self.with_request(
+            method,
+            url,
+            headers,
+            body,
+            content_sha256,
+            payload_sha256,
+            |req, body_len| {
+                if body_len >= DETACH_AT {
+                    py.detach(|| signer.sign(req))
+                } else {
+                    signer.sign(req)
+                }
+                .map_err(signing_error)
+            },
+        )?;
         let added = PyDict::new(py);
         for (name, value) in signed.iter() {
             added.set_item(name, value)?;
@@ -480,21 +450,15 @@ impl Signer {
         body: Option<&Bound<'_, PyAny>>,
         content_sha256: Option<&str>,
     ) -> PyResult<(String, String)> {
-        let (m, u) = (self::method(method)?, uri(url)?);
-        let mut map = header_map(headers)?;
-        if let Some(h) = content_sha256 {
-            let v = http::HeaderValue::from_str(h)
-                .map_err(|_| PyValueError::new_err("content_sha256 is not visible ASCII"))?;
-            map.insert("x-amz-content-sha256", v);
-        }
-        let bytes = body_bytes(body)?;
-        let payload = self
-            .inner
-            .payload_for(&map, sigv4::http::Body::Bytes(&bytes))
-            .map_err(signing_error)?;
-        let views = sigv4::http::views(&map);
-        let req = sigv4::http::view(&m, &u, &views, payload).map_err(signing_error)?;
-        self.inner.explain(&req, None).map_err(signing_error)
+        self.with_request(
+            method,
+            url,
+            headers,
+            body,
+            content_sha256,
+            None,
+            |req, _| self.inner.explain(req, None).map_err(signing_error),
+        )
     }
 
     fn __repr__(&self) -> String {
@@ -503,6 +467,55 @@ impl Signer {
             self.inner.service(),
             self.inner.region()
         )
+    }
+}
+
+impl Signer {
+    /// The request `sign` and `explain` work on, handed to `f` with the body's length:
+    /// the headers given (`content_sha256` in `x-amz-content-sha256`), the payload by
+    /// the signer's rules (or `payload_sha256`, a hash signed but not sent).
+    #[allow(
+        clippy::too_many_arguments,
+        reason = "the Python keyword arguments, passed on"
+    )]
+    fn with_request<R>(
+        &self,
+        method: &str,
+        url: &str,
+        headers: Option<&Bound<'_, PyAny>>,
+        body: Option<&Bound<'_, PyAny>>,
+        content_sha256: Option<&str>,
+        payload_sha256: Option<&str>,
+        f: impl FnOnce(&sigv4_core::Request<'_>, usize) -> PyResult<R>,
+    ) -> PyResult<R> {
+        let mut pairs = header_pairs(headers)?;
+        if let Some(h) = content_sha256 {
+            pairs.retain(|(n, _)| !n.eq_ignore_ascii_case("x-amz-content-sha256"));
+            pairs.push(("x-amz-content-sha256".into(), h.into()));
+        }
+        let views: Vec<sigv4_core::Header<'_>> = pairs
+            .iter()
+            .map(|(n, v)| sigv4_core::Header::new(n, v))
+            .collect();
+        let bytes = body_bytes(body)?;
+        let payload = match payload_sha256 {
+            Some(hash) => sigv4_core::Payload::from_sha256_hex(hash)
+                .map_err(|_| PyValueError::new_err("payload_sha256 is not 64 hex digits"))?,
+            None => self
+                .inner
+                .payload_for_views(&views, sigv4::http::Body::Bytes(&bytes))
+                .map_err(signing_error)?,
+        };
+        let req = sigv4_core::Request::from_url(method, url, &views, payload).map_err(|e| {
+            if e == sigv4_core::Error::Url {
+                PyValueError::new_err(format!(
+                    "url {url:?} has no host, or is not http(s)://host/path?query"
+                ))
+            } else {
+                signing_error(sigv4::Error::Core(e))
+            }
+        })?;
+        f(&req, bytes.len())
     }
 }
 
