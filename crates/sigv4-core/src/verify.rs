@@ -195,9 +195,14 @@ impl Authorization {
     /// [`Error::SignedHeadersList`] and [`Error::SignatureFormat`] as for
     /// [`Authorization::from_header`].
     pub fn from_query(query: &str) -> Result<Self, Error> {
-        const E: Error = Error::MalformedAuthorization;
         let mut params = Params::new();
-        query::parse(query, &mut params).map_err(|_| E)?;
+        query::parse(query, &mut params).map_err(|_| Error::MalformedAuthorization)?;
+        Self::from_params(&params)
+    }
+
+    /// [`Authorization::from_query`] of a query already split into parameters.
+    fn from_params(params: &Params<'_>) -> Result<Self, Error> {
+        const E: Error = Error::MalformedAuthorization;
         for name in AUTH_PARAMS {
             if params
                 .iter()
@@ -685,7 +690,7 @@ fn authentication(req: &Request<'_>) -> Result<Authorization, Error> {
         (Some(h), false) => Authorization::from_header(
             core::str::from_utf8(h.value).map_err(|_| Error::MalformedAuthorization)?,
         ),
-        (None, true) => Authorization::from_query(req.query),
+        (None, true) => Authorization::from_params(&params),
         (None, false) => Err(Error::MissingAuthentication),
     }
 }
