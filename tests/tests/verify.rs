@@ -501,8 +501,9 @@ fn each_rejection_has_its_own_error() {
     );
 }
 
-#[test]
-fn presigned_expiry_and_range() {
+/// A GET of `https://api.example.com/x` presigned for 60 s at 2024-03-01 12:00:00: the
+/// query and the time.
+fn presigned_get_60s() -> (String, Timestamp) {
     let t = Timestamp::parse_amz_date("20240301T120000Z").unwrap();
     let key = SigningKey::derive(SECRET, t, "us-east-1", "execute-api").unwrap();
     let req =
@@ -515,6 +516,12 @@ fn presigned_expiry_and_range() {
         settings: Settings::service(),
     };
     let query = presign(&req, &params, 60).unwrap().to_string();
+    (query, t)
+}
+
+#[test]
+fn presigned_expiry_and_range() {
+    let (query, t) = presigned_get_60s();
     assert!(check(&[], &query, later(t, 60)).is_ok());
     assert_eq!(
         check(&[], &query, later(t, 61)).err(),
@@ -651,18 +658,7 @@ fn ambiguous_requests_are_refused() {
 
 #[test]
 fn presigned_requests_carry_one_mechanism_and_each_parameter_once() {
-    let t = Timestamp::parse_amz_date("20240301T120000Z").unwrap();
-    let key = SigningKey::derive(SECRET, t, "us-east-1", "execute-api").unwrap();
-    let req =
-        Request::from_url("GET", "https://api.example.com/x", &[], Payload::Bytes(b"")).unwrap();
-    let params = SigningParams {
-        access_key_id: AK,
-        session_token: None,
-        key: &key,
-        time: t,
-        settings: Settings::service(),
-    };
-    let query = presign(&req, &params, 60).unwrap().to_string();
+    let (query, t) = presigned_get_60s();
     assert!(check(&[], &query, t).is_ok());
 
     // An Authorization header beside the presigned query.
