@@ -53,13 +53,18 @@ struct Signed {
 
 const PATH: &str = "/bucket/key";
 
-fn signed(port: u16, presigned: bool) -> Signed {
-    let host = format!("127.0.0.1:{port}");
-    let now = std::time::SystemTime::now()
+/// The time now: the servers verify against their own clock.
+fn now() -> Timestamp {
+    let secs = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap()
         .as_secs();
-    let time = Timestamp::from_unix(i64::try_from(now).unwrap()).unwrap();
+    Timestamp::from_unix(i64::try_from(secs).unwrap()).unwrap()
+}
+
+fn signed(port: u16, presigned: bool) -> Signed {
+    let host = format!("127.0.0.1:{port}");
+    let time = now();
     let key = SigningKey::derive(SK, time, "us-east-1", "s3").unwrap();
     let params = SigningParams {
         access_key_id: AK,
@@ -291,11 +296,7 @@ async fn both_framing_headers_are_refused_in_process() {
     use http_body_util::{BodyExt, Full};
     use tower::{Layer, ServiceExt};
 
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_secs();
-    let time = Timestamp::from_unix(i64::try_from(now).unwrap()).unwrap();
+    let time = now();
     let request = |service: &str, framing: &[(&str, &str)]| {
         let key = SigningKey::derive(SK, time, "us-east-1", service).unwrap();
         let views = [Header::new("host", "127.0.0.1")];
