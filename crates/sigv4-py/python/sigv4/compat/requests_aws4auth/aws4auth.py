@@ -172,9 +172,7 @@ class AWS4Auth(AuthBase):
         req.headers["x-amz-content-sha256"] = self._content_sha256(req)
         if self.session_token:
             req.headers["x-amz-security-token"] = self.session_token
-        key = self.signing_key
-        signer = _Signer.from_key(key.key, key.date, key.region, key.service, self.access_id,
-                                  path_mode=_path_mode(self.service))
+        signer = self._signer()
         headers = self._headers_to_sign(req)
         sha = req.headers["x-amz-content-sha256"]
         # The payload hash is signed either way; the header only when include_hdrs has it.
@@ -193,6 +191,17 @@ class AWS4Auth(AuthBase):
             # amz-date it was signed as: AWS reads no other.
             req.headers["x-amz-date"] = signed["x-amz-date"]
         return req
+
+    def _signer(self):
+        """A core signer holding the current signing key, made again only when the key or
+        the access id changes (a regenerated key, refreshed credentials)."""
+        key = self.signing_key
+        made = getattr(self, "_made", None)
+        if made is None or made[0] is not key or made[1] != self.access_id:
+            signer = _Signer.from_key(key.key, key.date, key.region, key.service, self.access_id,
+                                      path_mode=_path_mode(self.service))
+            made = self._made = (key, self.access_id, signer)
+        return made[2]
 
     @classmethod
     def get_request_date(cls, req):
