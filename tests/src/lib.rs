@@ -18,6 +18,29 @@ pub fn suite_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("vectors/aws-signing-test-suite/v4")
 }
 
+/// The copied suite's `v4a` folder (SigV4A).
+pub fn suite_v4a_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("vectors/aws-signing-test-suite/v4a")
+}
+
+/// The suite's SigV4A cases (every folder of `v4a`: 38).
+pub fn suite_v4a_case_names() -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(suite_v4a_dir())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.join("context.json").exists())
+        .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+/// Reads a SigV4A suite file, without one trailing newline.
+pub fn suite_v4a_file(case: &str, file: &str) -> String {
+    let text = std::fs::read_to_string(suite_v4a_dir().join(case).join(file)).unwrap();
+    text.strip_suffix('\n').unwrap_or(&text).to_string()
+}
+
 /// The suite's cases that carry a `context.json` (the 40 of the CRT suite).
 pub fn suite_case_names() -> Vec<String> {
     let mut names: Vec<String> = std::fs::read_dir(suite_dir())
@@ -135,7 +158,16 @@ pub struct SuiteContext {
 impl SuiteContext {
     /// Reads a case's context.
     pub fn load(case: &str) -> Self {
-        let text = std::fs::read_to_string(suite_dir().join(case).join("context.json")).unwrap();
+        Self::load_in(&suite_dir(), case)
+    }
+
+    /// Reads a SigV4A case's context (its `region` is the region set).
+    pub fn load_v4a(case: &str) -> Self {
+        Self::load_in(&suite_v4a_dir(), case)
+    }
+
+    fn load_in(dir: &Path, case: &str) -> Self {
+        let text = std::fs::read_to_string(dir.join(case).join("context.json")).unwrap();
         let v: serde_json::Value = serde_json::from_str(&text).unwrap();
         let s = |k: &str| v[k].as_str().unwrap().to_string();
         let creds = &v["credentials"];

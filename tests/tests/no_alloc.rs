@@ -150,3 +150,59 @@ fn aws_chunked_signing_and_framing_allocate_nothing() {
     assert!(written > 9 * 85, "{written}");
     assert_eq!(count, 0, "heap allocations while signing chunks");
 }
+
+#[test]
+fn sigv4a_key_derivation_signing_and_verifying_allocate_nothing() {
+    use sigv4_core::{
+        presign_v4a, sign_v4a, verify_any, SigV4aKey, SigningParamsV4a, VerifyingKey,
+    };
+    let cases: Vec<_> = sigv4_tests::suite_v4a_case_names()
+        .into_iter()
+        .map(|name| {
+            let ctx = SuiteContext::load_v4a(&name);
+            let request = sigv4_tests::suite_v4a_file(&name, "request.txt");
+            let signed = sigv4_tests::suite_v4a_file(&name, "header-signed-request.txt");
+            (
+                ctx,
+                sigv4_tests::OwnedRequest::parse_http(&request),
+                sigv4_tests::OwnedRequest::parse_http(&signed),
+            )
+        })
+        .collect();
+    let views: Vec<_> = cases
+        .iter()
+        .map(|(_, r, s)| (r.header_views(), s.header_views()))
+        .collect();
+    let (mut signed_count, mut verified) = (0, 0);
+    let count = allocations(|| {
+        for ((ctx, owned, sent), (headers, sent_headers)) in cases.iter().zip(&views) {
+            let key = SigV4aKey::derive(&ctx.access_key_id, &ctx.secret).unwrap();
+            let params = SigningParamsV4a {
+                access_key_id: &ctx.access_key_id,
+                session_token: ctx.token.as_deref(),
+                key: &key,
+                region_set: &ctx.region,
+                service: &ctx.service,
+                time: ctx.time,
+                settings: ctx.settings(),
+            };
+            let req = owned.view(headers, Payload::Bytes(&owned.body));
+            let signed = sign_v4a(&req, &params).unwrap();
+            let query = presign_v4a(&req, &params, ctx.expires).unwrap();
+            let mut buf = [0u8; 2048];
+            let n = query.write_to(&mut buf).unwrap();
+            signed_count += usize::from(n > 0 && signed.signature().len() > 64);
+
+            let req = sent.view(sent_headers, Payload::Bytes(&sent.body));
+            let mut policy = VerifyPolicy::new(&ctx.region, &ctx.service, ctx.time);
+            policy.path_mode = ctx.settings().path_mode;
+            policy.allow_unsigned_security_token = ctx.omit_session_token;
+            let ok = verify_any(&req, &policy, |_, _| {
+                Some(VerifyingKey::SigV4a(key.public_key()))
+            });
+            verified += usize::from(ok.is_ok());
+        }
+    });
+    assert_eq!((signed_count, verified), (cases.len(), cases.len()));
+    assert_eq!(count, 0, "heap allocations in SigV4A");
+}

@@ -13,7 +13,7 @@ use crate::encode::put_encoded;
 use crate::error::Error;
 use crate::request::{Payload, Request};
 use crate::settings::SessionTokenMode;
-use crate::sign::SigningParams;
+use crate::sign::Ctx;
 use crate::sink::{hex32, Sink};
 use headers::{Entries, Entry};
 use query::{Kind, Param, Params};
@@ -21,6 +21,35 @@ use sha2::Digest;
 
 /// `AWS4-HMAC-SHA256`.
 pub const ALGORITHM: &str = "AWS4-HMAC-SHA256";
+
+/// The signing algorithm a request names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Algorithm {
+    /// `AWS4-HMAC-SHA256`: SigV4, an HMAC with a key derived for one date, region and
+    /// service.
+    HmacSha256,
+    /// `AWS4-ECDSA-P256-SHA256`: SigV4A, an ECDSA P-256 signature valid for a set of
+    /// regions. Signing and verifying it needs the `sigv4a` feature.
+    EcdsaP256Sha256,
+}
+
+impl Algorithm {
+    /// The name requests carry.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::HmacSha256 => ALGORITHM,
+            Self::EcdsaP256Sha256 => "AWS4-ECDSA-P256-SHA256",
+        }
+    }
+
+    /// The algorithm named `name` (exactly, as requests carry it).
+    pub fn from_name(name: &str) -> Option<Self> {
+        [Self::HmacSha256, Self::EcdsaP256Sha256]
+            .into_iter()
+            .find(|a| a.as_str() == name)
+    }
+}
 /// Longest `X-Amz-Expires` accepted: seven days.
 pub const MAX_EXPIRES: u32 = 604_800;
 
@@ -93,11 +122,7 @@ pub(crate) struct Fixed {
 }
 
 impl Fixed {
-    pub(crate) fn new(
-        req: &Request<'_>,
-        p: &SigningParams<'_>,
-        loc: Location,
-    ) -> Result<Self, Error> {
+    pub(crate) fn new(req: &Request<'_>, p: &Ctx<'_, '_>, loc: Location) -> Result<Self, Error> {
         let mut expires = heapless::String::new();
         if let Location::Query { expires_in } = loc {
             if !(1..=MAX_EXPIRES).contains(&expires_in) {
@@ -116,7 +141,7 @@ impl Fixed {
             }
         }
         Ok(Self {
-            amz_date: p.key.scope().amz_date(p.time),
+            amz_date: p.scope.amz_date(p.time),
             payload: PayloadHash::of(&req.payload),
             expires,
         })
@@ -143,19 +168,21 @@ impl Scratch<'_> {
 /// The canonical request of one signing, ready to be written.
 pub(crate) struct Canonical<'s, 'a> {
     req: &'a Request<'a>,
-    params: &'a SigningParams<'a>,
+    params: &'a Ctx<'a, 'a>,
     scratch: &'s Scratch<'a>,
     payload: &'a [u8],
 }
 
-/// The query parameters of a presigned request's authentication, the session token last.
-pub(crate) const AUTH_PARAMS: [&str; 7] = [
+/// The query parameters of a presigned request's authentication (SigV4A's region set
+/// among them), the session token last.
+pub(crate) const AUTH_PARAMS: [&str; 8] = [
     "X-Amz-Algorithm",
     "X-Amz-Credential",
     "X-Amz-Date",
     "X-Amz-Expires",
     "X-Amz-SignedHeaders",
     "X-Amz-Signature",
+    "X-Amz-Region-Set",
     "X-Amz-Security-Token",
 ];
 
@@ -163,7 +190,7 @@ impl<'s, 'a> Canonical<'s, 'a> {
     /// Validates the request and sorts its headers and query into `scratch`.
     pub(crate) fn new(
         req: &'a Request<'a>,
-        params: &'a SigningParams<'a>,
+        params: &'a Ctx<'a, 'a>,
         loc: Location,
         fixed: &'a Fixed,
         scratch: &'s mut Scratch<'a>,
@@ -191,7 +218,7 @@ impl<'s, 'a> Canonical<'s, 'a> {
     /// holds.
     pub(crate) fn received(
         req: &'a Request<'a>,
-        params: &'a SigningParams<'a>,
+        params: &'a Ctx<'a, 'a>,
         signed: &'a str,
         presigned: bool,
         fixed: &'a Fixed,
@@ -264,7 +291,7 @@ impl<'s, 'a> Canonical<'s, 'a> {
             Kind::Credential => {
                 enc.put(self.params.access_key_id.as_bytes());
                 enc.put(b"/");
-                self.params.key.scope().write_to(&mut enc);
+                self.params.scope.write_to(&mut enc);
             }
             Kind::SignedHeaders => headers::write_signed(&mut enc, self.headers()),
             Kind::Wire | Kind::Raw => {}
@@ -293,7 +320,7 @@ impl<S: Sink> Sink for Encoding<'_, S> {
 /// sets itself), plus `host` when absent and the ones the signer adds, sorted.
 fn collect_headers<'a>(
     req: &'a Request<'a>,
-    p: &'a SigningParams<'a>,
+    p: &'a Ctx<'a, 'a>,
     loc: Location,
     fixed: &'a Fixed,
     out: &mut Entries<'a>,
@@ -307,7 +334,8 @@ fn collect_headers<'a>(
         let name = h.name;
         let replaced = name.eq_ignore_ascii_case("x-amz-date")
             || (add_sha && name.eq_ignore_ascii_case("x-amz-content-sha256"))
-            || (p.session_token.is_some() && name.eq_ignore_ascii_case("x-amz-security-token"));
+            || (p.session_token.is_some() && name.eq_ignore_ascii_case("x-amz-security-token"))
+            || (p.region_set.is_some() && name.eq_ignore_ascii_case("x-amz-region-set"));
         if replaced || p.settings.is_unsigned(name) {
             continue;
         }
@@ -331,6 +359,9 @@ fn collect_headers<'a>(
     if let (true, Some(token)) = (sign_token, p.session_token) {
         add("x-amz-security-token", token.as_bytes())?;
     }
+    if let (true, Some(set)) = (in_headers, p.region_set) {
+        add("x-amz-region-set", set.as_bytes())?;
+    }
     headers::sort(out);
     Ok(())
 }
@@ -338,7 +369,7 @@ fn collect_headers<'a>(
 /// The `X-Amz-*` parameters of a presigned URL, less the signature.
 fn add_auth_params<'a>(
     query: &mut Params<'a>,
-    p: &'a SigningParams<'a>,
+    p: &'a Ctx<'a, 'a>,
     fixed: &'a Fixed,
 ) -> Result<(), Error> {
     let token_signed = p.settings.session_token == SessionTokenMode::Signed;
@@ -352,11 +383,18 @@ fn add_auth_params<'a>(
     let mut add = |key: &'static str, value: &'a [u8], kind: Kind| {
         query::push(query, Param::new(key.as_bytes(), value, kind))
     };
-    add("X-Amz-Algorithm", ALGORITHM.as_bytes(), Kind::Raw)?;
+    add(
+        "X-Amz-Algorithm",
+        p.algorithm().as_str().as_bytes(),
+        Kind::Raw,
+    )?;
     add("X-Amz-Credential", b"", Kind::Credential)?;
     add("X-Amz-Date", fixed.amz_date.as_bytes(), Kind::Raw)?;
     add("X-Amz-Expires", fixed.expires.as_bytes(), Kind::Raw)?;
     add("X-Amz-SignedHeaders", b"", Kind::SignedHeaders)?;
+    if let Some(set) = p.region_set {
+        add("X-Amz-Region-Set", set.as_bytes(), Kind::Raw)?;
+    }
     if let (true, Some(token)) = (token_signed, p.session_token) {
         add("X-Amz-Security-Token", token.as_bytes(), Kind::Raw)?;
     }

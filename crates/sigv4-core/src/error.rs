@@ -115,7 +115,8 @@ pub enum Error {
     /// Verification: `SignedHeaders` is not lower-case header names, each once, in
     /// ascending order.
     SignedHeadersList,
-    /// Verification: the signature is not 64 lower-case hex digits.
+    /// Verification: the signature is not 64 lower-case hex digits (SigV4), or not a
+    /// strict DER ECDSA signature in lower-case hex (SigV4A).
     SignatureFormat,
     /// Verification: a header the verifier reads as one value (`host`, `date`,
     /// `x-amz-date`, `x-amz-content-sha256`, `x-amz-security-token`,
@@ -152,6 +153,15 @@ pub enum Error {
     SeedSignature,
     /// aws-chunked: a chunk's or the trailer's signature is not the one the data gives.
     ChunkSignatureMismatch,
+    /// SigV4A: the region set is empty, longer than 512 bytes, or not comma-separated
+    /// names of visible ASCII; in verification, a SigV4A request without one.
+    RegionSet,
+    /// SigV4A: a private key that is zero or not below the curve order, or a public key
+    /// that is not a point on P-256.
+    SigV4aKey,
+    /// Verification: the request is signed with an algorithm this verifier does not take
+    /// (SigV4A without the `sigv4a` feature, or where only SigV4 keys were given).
+    UnsupportedAlgorithm,
 }
 
 impl fmt::Display for Error {
@@ -215,7 +225,10 @@ impl fmt::Display for Error {
             Self::SignedHeadersList => f.write_str(
                 "signedheaders is not lower-case header names, each once, in ascending order",
             ),
-            Self::SignatureFormat => f.write_str("signature is not 64 lower-case hex digits"),
+            Self::SignatureFormat => f.write_str(
+                "signature is not 64 lower-case hex digits (SigV4) or a DER ECDSA signature in \
+                 lower-case hex (SigV4A)",
+            ),
             Self::DuplicateHeader { name } => write!(f, "header {name} appears more than once"),
             Self::MalformedAuthorization => f.write_str(
                 "authorization is not AWS4-HMAC-SHA256 Credential=AK/date/region/service/aws4_request, \
@@ -245,6 +258,17 @@ impl fmt::Display for Error {
             Self::ChunkSignatureMismatch => {
                 f.write_str("chunk or trailer signature does not match its data")
             }
+            Self::RegionSet => f.write_str(
+                "region set is missing, empty, over 512 bytes, or not comma-separated region \
+                 names (us-east-1,eu-west-1, us-*, *)",
+            ),
+            Self::SigV4aKey => {
+                f.write_str("not a valid P-256 key (private scalar out of range, or point off the curve)")
+            }
+            Self::UnsupportedAlgorithm => f.write_str(
+                "request signed with an algorithm this verifier does not accept \
+                 (AWS4-ECDSA-P256-SHA256 needs the sigv4a feature and a public key)",
+            ),
         }
     }
 }

@@ -20,13 +20,16 @@ type HmacSha256 = Hmac<Sha256>;
 /// Longest credential scope text: date, two names of [`MAX_SCOPE_PART_LEN`], the suffix.
 const SCOPE_CAP: usize = 8 + 1 + MAX_SCOPE_PART_LEN + 1 + MAX_SCOPE_PART_LEN + 13;
 
-/// The credential scope: `date/region/service/aws4_request`, kept as the text it signs as.
+/// The credential scope: `date/region/service/aws4_request`, kept as the text it signs as;
+/// for SigV4A, which signs for a set of regions, `date/service/aws4_request`
+/// ([`Scope::without_region`]).
 #[derive(Clone, PartialEq, Eq)]
 pub struct Scope {
     days: i64,
-    /// `date/region/service/aws4_request`.
+    /// `date/region/service/aws4_request`, or `date/service/aws4_request`.
     text: heapless::String<SCOPE_CAP>,
-    region_len: usize,
+    /// `None` for a SigV4A scope.
+    region_len: Option<usize>,
 }
 
 impl Scope {
@@ -37,24 +40,38 @@ impl Scope {
     /// [`MAX_SCOPE_PART_LEN`], or holds `/`, whitespace or control characters.
     pub fn new(time: Timestamp, region: &str, service: &str) -> Result<Self, Error> {
         check_part(region).ok_or(Error::Region)?;
+        Self::build(time, Some(region), service)
+    }
+
+    /// A SigV4A scope for the UTC date of `time`: `date/service/aws4_request`, with no
+    /// region (the regions signed for are the request's `X-Amz-Region-Set`).
+    ///
+    /// # Errors
+    /// [`Error::Service`] as for [`Scope::new`].
+    pub fn without_region(time: Timestamp, service: &str) -> Result<Self, Error> {
+        Self::build(time, None, service)
+    }
+
+    fn build(time: Timestamp, region: Option<&str>, service: &str) -> Result<Self, Error> {
         check_part(service).ok_or(Error::Service)?;
         let mut text = heapless::String::new();
-        for part in [
-            time.date_stamp().as_str(),
-            "/",
-            region,
-            "/",
-            service,
-            "/aws4_request",
-        ] {
+        let date = time.date_stamp();
+        let parts = [date.as_str(), "/", region.unwrap_or_default()];
+        let slash = if region.is_some() { "/" } else { "" };
+        for part in parts.into_iter().chain([slash, service, "/aws4_request"]) {
             // The capacity is the sum of the checked lengths.
             text.push_str(part).map_err(|_| Error::Service)?;
         }
         Ok(Self {
             days: time.days(),
             text,
-            region_len: region.len(),
+            region_len: region.map(str::len),
         })
+    }
+
+    /// Whether this is a SigV4A scope (no region).
+    pub fn is_without_region(&self) -> bool {
+        self.region_len.is_none()
     }
 
     /// `YYYYMMDD`.
@@ -62,14 +79,15 @@ impl Scope {
         &self.text[..8]
     }
 
-    /// The region, `us-east-1`.
+    /// The region, `us-east-1`; empty for a SigV4A scope.
     pub fn region(&self) -> &str {
-        &self.text[9..9 + self.region_len]
+        &self.text[9..9 + self.region_len.unwrap_or(0)]
     }
 
     /// The service, `s3`.
     pub fn service(&self) -> &str {
-        &self.text[10 + self.region_len..self.text.len() - "/aws4_request".len()]
+        let start = 9 + self.region_len.map_or(0, |n| n + 1);
+        &self.text[start..self.text.len() - "/aws4_request".len()]
     }
 
     /// `date/region/service/aws4_request`.
@@ -268,6 +286,20 @@ mod tests {
         assert_eq!(scope.amz_date(t).as_str(), "20150830T235959Z");
         let next = Timestamp::from_unix(t.unix() + 1).unwrap();
         assert_eq!(scope.amz_date(next).as_str(), "20150831T000000Z");
+    }
+
+    #[test]
+    fn a_scope_without_region_is_date_service_terminator() {
+        let t = Timestamp::parse_amz_date("20150830T123600Z").unwrap();
+        let scope = Scope::without_region(t, "service").unwrap();
+        assert_eq!(scope.as_str(), "20150830/service/aws4_request");
+        assert_eq!((scope.region(), scope.service()), ("", "service"));
+        assert!(scope.is_without_region());
+        assert!(!Scope::new(t, "r", "service").unwrap().is_without_region());
+        assert_eq!(
+            Scope::without_region(t, "a/b").map(|_| ()),
+            Err(Error::Service)
+        );
     }
 
     #[test]

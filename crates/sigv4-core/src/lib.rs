@@ -20,11 +20,13 @@ mod settings;
 mod sign;
 mod sink;
 mod string_to_sign;
+#[cfg(feature = "sigv4a")]
+mod v4a;
 mod verify;
 
 pub use canonical::headers::{MAX_HEADERS, MAX_SIGNED_HEADERS_LEN};
 pub use canonical::query::MAX_QUERY_PARAMETERS;
-pub use canonical::{Location, ALGORITHM, MAX_EXPIRES};
+pub use canonical::{Algorithm, Location, ALGORITHM, MAX_EXPIRES};
 pub use chunked::{
     chunk_header, trailer_section, ChunkEncoding, ChunkHeader, ChunkSignature, ChunkSigner,
     MIN_CHUNK_LEN,
@@ -39,7 +41,13 @@ pub use sign::{
     canonical_request, sign, string_to_sign, HeaderSignature, SigningParams, AUTHORIZATION_CAP,
     MAX_ACCESS_KEY_ID_LEN,
 };
+#[cfg(feature = "sigv4a")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sigv4a")))]
+pub use v4a::{
+    canonical_request_v4a, presign_v4a, sign_v4a, string_to_sign_v4a, SigV4aKey, SigV4aPublicKey,
+    SigningParamsV4a, MAX_REGION_SET_LEN,
+};
 pub use verify::{
-    verify, verify_explained, Authorization, Verified, VerifiedPayload, VerifyPolicy,
-    DEFAULT_MAX_SKEW_SECS,
+    verify, verify_any, verify_any_explained, verify_explained, Authorization, Verified,
+    VerifiedPayload, VerifyPolicy, VerifyingKey, DEFAULT_MAX_SKEW_SECS,
 };

@@ -1,29 +1,49 @@
 //! Query signing: presigned URLs.
 
-use crate::canonical::{headers, Canonical, Encoding, Fixed, Location, Scratch, ALGORITHM};
+use crate::canonical::{headers, Algorithm, Canonical, Encoding, Fixed, Location, Scratch};
 use crate::date::AmzDate;
 use crate::encode::put_encoded;
 use crate::error::Error;
 use crate::key::Scope;
 use crate::request::Request;
-use crate::sign::{compute_signature, SigningParams};
+use crate::sign::{compute_signature, Ctx, Key, SigText, SigningParams};
 use crate::sink::{CountSink, Sink, SliceSink, TextSink};
 use core::fmt;
 
 /// The authentication parameters of a presigned URL, to append to the request's query.
 ///
 /// Written in the order `X-Amz-Algorithm`, `-Credential`, `-Date`, `-Expires`,
-/// `-SignedHeaders`, `-Security-Token` (when the credentials carry one, signed or appended
-/// after signing as the settings say), `-Signature`, each value URI-encoded.
+/// `-SignedHeaders`, `-Region-Set` (SigV4A), `-Security-Token` (when the credentials carry
+/// one, signed or appended after signing as the settings say), `-Signature`, each value
+/// URI-encoded.
 #[derive(Clone)]
 pub struct PresignedQuery<'a> {
+    algorithm: Algorithm,
     access_key_id: &'a str,
-    scope: &'a Scope,
+    scope: ScopeRef<'a>,
     amz_date: AmzDate,
     expires: heapless::String<6>,
     signed_headers: headers::SignedList,
+    region_set: Option<&'a str>,
     session_token: Option<&'a str>,
-    signature: [u8; 64],
+    signature: SigText,
+}
+
+/// A SigV4 query borrows its key's scope; a SigV4A one owns the scope it made.
+#[derive(Clone)]
+pub(crate) enum ScopeRef<'a> {
+    Borrowed(&'a Scope),
+    #[cfg_attr(not(feature = "sigv4a"), allow(dead_code))]
+    Owned(Scope),
+}
+
+impl ScopeRef<'_> {
+    fn get(&self) -> &Scope {
+        match self {
+            Self::Borrowed(s) => s,
+            Self::Owned(s) => s,
+        }
+    }
 }
 
 /// Presigns `req` for `expires_in` seconds (1..=604800).
@@ -61,27 +81,43 @@ pub fn presign<'a>(
     params: &SigningParams<'a>,
     expires_in: u32,
 ) -> Result<PresignedQuery<'a>, Error> {
-    params.validate()?;
+    let scope = ScopeRef::Borrowed(params.key.scope());
+    presign_with(req, &params.ctx(), Key::Hmac(params.key), expires_in, scope)
+}
+
+/// [`presign`] for either algorithm; `scope` is `ctx.scope`, borrowed for as long as the
+/// query lives or owned by it.
+pub(crate) fn presign_with<'a>(
+    req: &Request<'_>,
+    ctx: &Ctx<'a, '_>,
+    key: Key<'_>,
+    expires_in: u32,
+    scope: ScopeRef<'a>,
+) -> Result<PresignedQuery<'a>, Error> {
+    ctx.validate()?;
     let location = Location::Query { expires_in };
-    let fixed = Fixed::new(req, params, location)?;
+    let fixed = Fixed::new(req, ctx, location)?;
     let mut scratch = Scratch::new();
-    let canonical = Canonical::new(req, params, location, &fixed, &mut scratch)?;
-    let signature = compute_signature(&canonical, params, &fixed);
+    let canonical = Canonical::new(req, ctx, location, &fixed, &mut scratch)?;
+    let signature = compute_signature(&canonical, ctx, &fixed, key)?;
     Ok(PresignedQuery {
-        access_key_id: params.access_key_id,
-        scope: params.key.scope(),
+        algorithm: ctx.algorithm(),
+        access_key_id: ctx.access_key_id,
+        scope,
         amz_date: fixed.amz_date,
         signed_headers: headers::signed_list(canonical.headers())?,
         expires: fixed.expires.clone(),
-        session_token: params.session_token,
+        region_set: ctx.region_set,
+        session_token: ctx.session_token,
         signature,
     })
 }
 
 impl<'a> PresignedQuery<'a> {
-    /// The 64 hex digits of the signature.
+    /// The signature in lower-case hex: 64 digits for SigV4, the DER ECDSA signature for
+    /// SigV4A.
     pub fn signature(&self) -> &str {
-        core::str::from_utf8(&self.signature).unwrap_or_default()
+        self.signature.as_str()
     }
 
     /// The `;`-joined signed header names.
@@ -118,23 +154,27 @@ impl<'a> PresignedQuery<'a> {
 
     fn write(&self, out: &mut impl Sink) {
         out.put(b"X-Amz-Algorithm=");
-        out.put(ALGORITHM.as_bytes());
+        out.put(self.algorithm.as_str().as_bytes());
         out.put(b"&X-Amz-Credential=");
         put_encoded(out, self.access_key_id.as_bytes(), false);
         out.put(b"%2F");
-        self.scope.write_to(&mut Encoding(out));
+        self.scope.get().write_to(&mut Encoding(out));
         out.put(b"&X-Amz-Date=");
         out.put(self.amz_date.as_bytes());
         out.put(b"&X-Amz-Expires=");
         out.put(self.expires.as_bytes());
         out.put(b"&X-Amz-SignedHeaders=");
         put_encoded(out, self.signed_headers.as_bytes(), false);
+        if let Some(set) = self.region_set {
+            out.put(b"&X-Amz-Region-Set=");
+            put_encoded(out, set.as_bytes(), false);
+        }
         if let Some(token) = self.session_token {
             out.put(b"&X-Amz-Security-Token=");
             put_encoded(out, token.as_bytes(), false);
         }
         out.put(b"&X-Amz-Signature=");
-        out.put(&self.signature);
+        out.put(self.signature.as_bytes());
     }
 }
 
@@ -153,10 +193,11 @@ impl fmt::Debug for PresignedQuery<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("PresignedQuery")
             .field("access_key_id", &self.access_key_id)
-            .field("scope", self.scope)
+            .field("scope", self.scope.get())
             .field("amz_date", &self.amz_date)
             .field("expires", &self.expires.as_str())
             .field("signed_headers", &self.signed_headers.as_str())
+            .field("region_set", &self.region_set)
             .field("session_token", &self.session_token.map(|_| "<redacted>"))
             .field("signature", &self.signature())
             .finish()

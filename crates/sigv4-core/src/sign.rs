@@ -1,9 +1,9 @@
 //! Signing in headers, and the text renderings of what is signed.
 
-use crate::canonical::{Canonical, Fixed, Location, PayloadHash, Scratch};
+use crate::canonical::{Algorithm, Canonical, Fixed, Location, PayloadHash, Scratch};
 use crate::date::{AmzDate, Timestamp};
 use crate::error::Error;
-use crate::key::SigningKey;
+use crate::key::{Scope, SigningKey};
 use crate::request::Request;
 use crate::settings::Settings;
 use crate::sink::{hex32, Buf, HashSink, Sink, TextSink};
@@ -31,7 +31,49 @@ pub struct SigningParams<'a> {
     pub settings: Settings<'a>,
 }
 
-impl SigningParams<'_> {
+impl<'a> SigningParams<'a> {
+    /// What the canonical request needs of these parameters.
+    pub(crate) fn ctx(&self) -> Ctx<'a, 'a> {
+        Ctx {
+            access_key_id: self.access_key_id,
+            session_token: self.session_token,
+            scope: self.key.scope(),
+            time: self.time,
+            settings: self.settings,
+            region_set: None,
+        }
+    }
+}
+
+/// One signing's inputs besides the request and the key, for either algorithm.
+#[derive(Clone, Copy)]
+pub(crate) struct Ctx<'a, 's> {
+    pub(crate) access_key_id: &'a str,
+    pub(crate) session_token: Option<&'a str>,
+    /// The key's scope (SigV4), or one made for the request (SigV4A).
+    pub(crate) scope: &'s Scope,
+    pub(crate) time: Timestamp,
+    pub(crate) settings: Settings<'a>,
+    /// SigV4A's `X-Amz-Region-Set`; `None` for SigV4.
+    pub(crate) region_set: Option<&'a str>,
+}
+
+/// The key a signature is computed with.
+#[derive(Clone, Copy)]
+pub(crate) enum Key<'k> {
+    Hmac(&'k SigningKey),
+    #[cfg(feature = "sigv4a")]
+    Ecdsa(&'k crate::v4a::SigV4aKey),
+}
+
+impl Ctx<'_, '_> {
+    pub(crate) fn algorithm(&self) -> Algorithm {
+        match self.region_set {
+            None => Algorithm::HmacSha256,
+            Some(_) => Algorithm::EcdsaP256Sha256,
+        }
+    }
+
     pub(crate) fn validate(&self) -> Result<(), Error> {
         let ak = self.access_key_id.as_bytes();
         let ak_ok = |b: &u8| b.is_ascii_graphic() && !matches!(b, b'/' | b',' | b'=');
@@ -43,10 +85,58 @@ impl SigningParams<'_> {
                 return Err(Error::SessionToken);
             }
         }
-        if !self.key.scope().covers(self.time) {
+        if !self.scope.covers(self.time) {
             return Err(Error::KeyDate);
         }
         Ok(())
+    }
+}
+
+/// A signature as the hex text it is sent as: 64 digits for SigV4, up to 144 (a DER
+/// signature of at most 72 bytes) for SigV4A.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) struct SigText {
+    text: [u8; SIG_TEXT_CAP],
+    len: u8,
+}
+
+impl fmt::Debug for SigText {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Longest signature text: a DER ECDSA P-256 signature of 72 bytes, in hex.
+pub(crate) const SIG_TEXT_CAP: usize = 144;
+
+impl SigText {
+    pub(crate) fn hex(bytes: &[u8]) -> Self {
+        const DIGITS: &[u8; 16] = b"0123456789abcdef";
+        let mut text = [0u8; SIG_TEXT_CAP];
+        let n = bytes.len().min(SIG_TEXT_CAP / 2);
+        for (pair, &b) in text.chunks_exact_mut(2).zip(&bytes[..n]) {
+            pair[0] = DIGITS[usize::from(b >> 4)];
+            pair[1] = DIGITS[usize::from(b & 15)];
+        }
+        Self {
+            text,
+            len: u8::try_from(2 * n).unwrap_or(0),
+        }
+    }
+
+    pub(crate) fn from_hex64(hex: [u8; 64]) -> Self {
+        let mut text = [0u8; SIG_TEXT_CAP];
+        text[..64].copy_from_slice(&hex);
+        Self { text, len: 64 }
+    }
+
+    pub(crate) fn as_bytes(&self) -> &[u8] {
+        &self.text[..usize::from(self.len)]
+    }
+
+    /// Only hex digits are ever held.
+    pub(crate) fn as_str(&self) -> &str {
+        core::str::from_utf8(self.as_bytes()).unwrap_or_default()
     }
 }
 
@@ -58,11 +148,13 @@ pub struct HeaderSignature<'a> {
     amz_date: AmzDate,
     content_sha256: Option<PayloadHash>,
     security_token: Option<&'a str>,
-    signature: [u8; 64],
+    region_set: Option<&'a str>,
+    signature: SigText,
 }
 
 impl<'a> HeaderSignature<'a> {
-    /// `AWS4-HMAC-SHA256 Credential=.../aws4_request, SignedHeaders=..., Signature=...`.
+    /// `AWS4-HMAC-SHA256 Credential=.../aws4_request, SignedHeaders=..., Signature=...`
+    /// (`AWS4-ECDSA-P256-SHA256 ...` for SigV4A).
     pub fn authorization(&self) -> &str {
         self.authorization.as_str()
     }
@@ -82,9 +174,15 @@ impl<'a> HeaderSignature<'a> {
         self.security_token
     }
 
-    /// The 64 hex digits of the signature.
+    /// The `x-amz-region-set` value of a SigV4A signature.
+    pub fn x_amz_region_set(&self) -> Option<&'a str> {
+        self.region_set
+    }
+
+    /// The signature in lower-case hex: 64 digits (an HMAC) for SigV4, the DER encoding of
+    /// the ECDSA signature (at most 144 digits) for SigV4A.
     pub fn signature(&self) -> &str {
-        core::str::from_utf8(&self.signature).unwrap_or_default()
+        self.signature.as_str()
     }
 
     /// Every header to set, as lower-case `(name, value)` pairs.
@@ -95,6 +193,7 @@ impl<'a> HeaderSignature<'a> {
             self.x_amz_content_sha256()
                 .map(|v| ("x-amz-content-sha256", v)),
             self.security_token.map(|v| ("x-amz-security-token", v)),
+            self.region_set.map(|v| ("x-amz-region-set", v)),
         ]
         .into_iter()
         .flatten()
@@ -111,6 +210,7 @@ impl fmt::Debug for HeaderSignature<'_> {
                 "x_amz_security_token",
                 &self.security_token.map(|_| "<redacted>"),
             )
+            .field("x_amz_region_set", &self.region_set)
             .finish()
     }
 }
@@ -127,34 +227,41 @@ pub fn sign<'a>(
     req: &Request<'_>,
     params: &SigningParams<'a>,
 ) -> Result<HeaderSignature<'a>, Error> {
-    params.validate()?;
-    let fixed = Fixed::new(req, params, Location::Headers)?;
+    sign_with(req, &params.ctx(), Key::Hmac(params.key))
+}
+
+/// [`sign`] for either algorithm.
+pub(crate) fn sign_with<'a>(
+    req: &Request<'_>,
+    ctx: &Ctx<'a, '_>,
+    key: Key<'_>,
+) -> Result<HeaderSignature<'a>, Error> {
+    ctx.validate()?;
+    let fixed = Fixed::new(req, ctx, Location::Headers)?;
     let mut scratch = Scratch::new();
-    let canonical = Canonical::new(req, params, Location::Headers, &fixed, &mut scratch)?;
-    let signature = compute_signature(&canonical, params, &fixed);
+    let canonical = Canonical::new(req, ctx, Location::Headers, &fixed, &mut scratch)?;
+    let signature = compute_signature(&canonical, ctx, &fixed, key)?;
     let mut out = HeaderSignature {
         authorization: Buf::new(),
         amz_date: fixed.amz_date,
-        content_sha256: params
-            .settings
-            .content_sha256_header
-            .then_some(fixed.payload),
-        security_token: params.session_token,
+        content_sha256: ctx.settings.content_sha256_header.then_some(fixed.payload),
+        security_token: ctx.session_token,
+        region_set: ctx.region_set,
         signature,
     };
     let sink = &mut out.authorization;
-    sink.put(crate::canonical::ALGORITHM.as_bytes());
+    sink.put(ctx.algorithm().as_str().as_bytes());
     sink.put(b" Credential=");
-    sink.put(params.access_key_id.as_bytes());
+    sink.put(ctx.access_key_id.as_bytes());
     sink.put(b"/");
-    params.key.scope().write_to(sink);
+    ctx.scope.write_to(sink);
     sink.put(b", SignedHeaders=");
     let list_start = sink.as_bytes().len();
     crate::canonical::headers::write_signed(sink, canonical.headers());
     // The same limit a verifier holds the list to (it refuses longer ones).
     let list_len = sink.as_bytes().len() - list_start;
     sink.put(b", Signature=");
-    sink.put(&signature);
+    sink.put(signature.as_bytes());
     if sink.overflowed() || list_len > crate::canonical::headers::MAX_SIGNED_HEADERS_LEN {
         return Err(Error::SignedHeadersTooLong {
             limit: crate::canonical::headers::MAX_SIGNED_HEADERS_LEN,
@@ -163,23 +270,35 @@ pub fn sign<'a>(
     Ok(out)
 }
 
-/// The canonical request hashed, the string to sign built, and HMAC'd with the key.
+/// The canonical request hashed, the string to sign built, and signed with the key: an
+/// HMAC for SigV4, an ECDSA signature (RFC 6979 nonce, DER) for SigV4A.
 pub(crate) fn compute_signature(
     canonical: &Canonical<'_, '_>,
-    params: &SigningParams<'_>,
+    ctx: &Ctx<'_, '_>,
     fixed: &Fixed,
-) -> [u8; 64] {
+    key: Key<'_>,
+) -> Result<SigText, Error> {
     let mut hash = HashSink::new();
     canonical.write(&mut hash);
     let hashed = hex32(&hash.finish());
     let mut text = Buf::<STRING_TO_SIGN_CAP>::new();
-    sts::write(&mut text, &fixed.amz_date, params.key.scope(), &hashed);
-    hex32(&params.key.mac(text.as_bytes()))
+    sts::write(
+        &mut text,
+        ctx.algorithm(),
+        &fixed.amz_date,
+        ctx.scope,
+        &hashed,
+    );
+    Ok(match key {
+        Key::Hmac(k) => SigText::from_hex64(hex32(&k.mac(text.as_bytes()))),
+        #[cfg(feature = "sigv4a")]
+        Key::Ecdsa(k) => k.sign_text(text.as_bytes()),
+    })
 }
 
 /// The longest string to sign: algorithm, date, the longest scope, the hash, newlines.
-const STRING_TO_SIGN_CAP: usize =
-    16 + 1 + 16 + 1 + (8 + 2 * crate::key::MAX_SCOPE_PART_LEN + 16) + 1 + 64;
+pub(crate) const STRING_TO_SIGN_CAP: usize =
+    22 + 1 + 16 + 1 + (8 + 2 * crate::key::MAX_SCOPE_PART_LEN + 16) + 1 + 64;
 
 /// Renders the canonical request of `req` as it is hashed, for debugging and for
 /// comparing with what a server computed.
@@ -192,16 +311,13 @@ pub fn canonical_request<W: fmt::Write + ?Sized>(
     location: Location,
     out: &mut W,
 ) -> Result<(), Error> {
-    params.validate()?;
-    let fixed = Fixed::new(req, params, location)?;
-    let mut scratch = Scratch::new();
-    let canonical = Canonical::new(req, params, location, &fixed, &mut scratch)?;
-    let mut text = TextSink::new(out);
-    canonical.write(&mut text);
-    if text.failed {
-        return Err(Error::Fmt);
-    }
-    Ok(())
+    render(
+        req,
+        &params.ctx(),
+        location,
+        out,
+        Rendering::CanonicalRequest,
+    )
 }
 
 /// Renders the string to sign of `req`.
@@ -214,15 +330,43 @@ pub fn string_to_sign<W: fmt::Write + ?Sized>(
     location: Location,
     out: &mut W,
 ) -> Result<(), Error> {
-    params.validate()?;
-    let fixed = Fixed::new(req, params, location)?;
+    render(req, &params.ctx(), location, out, Rendering::StringToSign)
+}
+
+/// Which text [`render`] writes.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Rendering {
+    CanonicalRequest,
+    StringToSign,
+}
+
+/// Writes the canonical request or the string to sign of `req`, as signing computes them.
+pub(crate) fn render<W: fmt::Write + ?Sized>(
+    req: &Request<'_>,
+    ctx: &Ctx<'_, '_>,
+    location: Location,
+    out: &mut W,
+    what: Rendering,
+) -> Result<(), Error> {
+    ctx.validate()?;
+    let fixed = Fixed::new(req, ctx, location)?;
     let mut scratch = Scratch::new();
-    let canonical = Canonical::new(req, params, location, &fixed, &mut scratch)?;
-    let mut hash = HashSink::new();
-    canonical.write(&mut hash);
-    let hashed = hex32(&hash.finish());
+    let canonical = Canonical::new(req, ctx, location, &fixed, &mut scratch)?;
     let mut text = TextSink::new(out);
-    sts::write(&mut text, &fixed.amz_date, params.key.scope(), &hashed);
+    if what == Rendering::CanonicalRequest {
+        canonical.write(&mut text);
+    } else {
+        let mut hash = HashSink::new();
+        canonical.write(&mut hash);
+        let hashed = hex32(&hash.finish());
+        sts::write(
+            &mut text,
+            ctx.algorithm(),
+            &fixed.amz_date,
+            ctx.scope,
+            &hashed,
+        );
+    }
     if text.failed {
         return Err(Error::Fmt);
     }

@@ -83,7 +83,7 @@
 
 use crate::canonical::query::{self, Params};
 use crate::canonical::{
-    headers, Canonical, Fixed, PayloadHash, Scratch, ALGORITHM, AUTH_PARAMS, MAX_EXPIRES,
+    headers, Algorithm, Canonical, Fixed, PayloadHash, Scratch, AUTH_PARAMS, MAX_EXPIRES,
 };
 use crate::chunked::ChunkSigner;
 use crate::date::Timestamp;
@@ -91,7 +91,7 @@ use crate::error::Error;
 use crate::key::{Scope, SigningKey};
 use crate::request::{Payload, Request};
 use crate::settings::{PathMode, SessionTokenMode, Settings};
-use crate::sign::SigningParams;
+use crate::sign::{Ctx, SigText};
 use crate::sink::{hex32, Buf, HashSink, Sink, TextSink};
 use crate::string_to_sign as sts;
 use core::fmt;
@@ -99,6 +99,39 @@ use subtle::ConstantTimeEq;
 
 /// Longest `AK/date/region/service/aws4_request` accepted.
 const CREDENTIAL_CAP: usize = 256;
+/// Longest signature accepted, in bytes: a DER ECDSA P-256 signature.
+const SIGNATURE_CAP: usize = 72;
+/// Longest SigV4A region set accepted.
+const REGION_SET_CAP: usize = 512;
+
+/// The key a verifier checks a signature with: a SigV4 signing key for the request's
+/// scope, or the SigV4A public key of the access key id.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+// A SigV4 key is a few hundred bytes with its scope; there is no allocator to box it into,
+// and the key lives for one verification on the stack.
+#[allow(clippy::large_enum_variant)]
+pub enum VerifyingKey {
+    /// SigV4: the key derived for the scope the request claims.
+    SigV4(SigningKey),
+    /// SigV4A: the public key of the access key id.
+    #[cfg(feature = "sigv4a")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "sigv4a")))]
+    SigV4a(crate::v4a::SigV4aPublicKey),
+}
+
+impl From<SigningKey> for VerifyingKey {
+    fn from(key: SigningKey) -> Self {
+        Self::SigV4(key)
+    }
+}
+
+#[cfg(feature = "sigv4a")]
+impl From<crate::v4a::SigV4aPublicKey> for VerifyingKey {
+    fn from(key: crate::v4a::SigV4aPublicKey) -> Self {
+        Self::SigV4a(key)
+    }
+}
 
 /// Default allowed distance between a request's time and the server's: 15 minutes.
 pub const DEFAULT_MAX_SKEW_SECS: u32 = 900;
@@ -147,18 +180,24 @@ impl<'a> VerifyPolicy<'a> {
 /// The authentication a request carries, parsed.
 #[derive(Clone)]
 pub struct Authorization {
+    algorithm: Algorithm,
     credential: Buf<CREDENTIAL_CAP>,
-    /// Byte offsets of the four `/` in the credential.
+    /// Byte offsets of the `/` in the credential: four for SigV4, three for SigV4A (whose
+    /// scope has no region).
     slashes: [usize; 4],
     signed_headers: Buf<{ headers::MAX_SIGNED_HEADERS_LEN }>,
-    signature: [u8; 32],
+    signature: [u8; SIGNATURE_CAP],
+    signature_len: usize,
     presigned: Option<(Timestamp, u32)>,
+    /// SigV4A's `X-Amz-Region-Set` query parameter, decoded (presigned requests).
+    region_set: Option<Buf<REGION_SET_CAP>>,
 }
 
 impl Authorization {
     /// Parses `AWS4-HMAC-SHA256 Credential=AK/date/region/service/aws4_request,
     /// SignedHeaders=a;b, Signature=<64 hex>` (the three in any order, spaces after commas
-    /// optional).
+    /// optional), or its SigV4A form `AWS4-ECDSA-P256-SHA256
+    /// Credential=AK/date/service/aws4_request, SignedHeaders=..., Signature=<DER hex>`.
     ///
     /// # Errors
     /// [`Error::MalformedAuthorization`]; [`Error::SignedHeadersList`] for header names not
@@ -166,8 +205,9 @@ impl Authorization {
     /// that is not 64 lower-case hex digits.
     pub fn from_header(value: &str) -> Result<Self, Error> {
         const E: Error = Error::MalformedAuthorization;
-        let rest = value.strip_prefix(ALGORITHM).ok_or(E)?;
-        let rest = rest.strip_prefix(' ').ok_or(E)?.trim();
+        let (name, rest) = value.split_once(' ').ok_or(E)?;
+        let algorithm = Algorithm::from_name(name).ok_or(E)?;
+        let rest = rest.trim();
         let (mut credential, mut signed, mut signature) = (None, None, None);
         for part in rest.split(',') {
             let (name, v) = part.trim().split_once('=').ok_or(E)?;
@@ -184,7 +224,15 @@ impl Authorization {
         let (Some(c), Some(s), Some(sig)) = (credential, signed, signature) else {
             return Err(E);
         };
-        Self::from_parts(c.as_bytes(), false, s.as_bytes(), false, sig, None)
+        Self::from_parts(
+            algorithm,
+            c.as_bytes(),
+            false,
+            s.as_bytes(),
+            false,
+            sig,
+            None,
+        )
     }
 
     /// Parses the `X-Amz-*` parameters of a presigned query (as sent, percent-encoded).
@@ -217,9 +265,8 @@ impl Authorization {
             let found = params.iter().find(|p| query::key_is(p, name));
             Ok(found.ok_or(E)?.value)
         };
-        if find("X-Amz-Algorithm")? != ALGORITHM.as_bytes() {
-            return Err(E);
-        }
+        let algorithm = core::str::from_utf8(find("X-Amz-Algorithm")?).map_err(|_| E)?;
+        let algorithm = Algorithm::from_name(algorithm).ok_or(E)?;
         let date = core::str::from_utf8(find("X-Amz-Date")?).map_err(|_| E)?;
         let date = Timestamp::parse_amz_date(date).map_err(|_| E)?;
         let expires = find("X-Amz-Expires")?;
@@ -233,17 +280,28 @@ impl Authorization {
             .filter(|e| (1..=MAX_EXPIRES).contains(e))
             .ok_or(Error::Expires)?;
         let signature = core::str::from_utf8(find("X-Amz-Signature")?).map_err(|_| E)?;
-        Self::from_parts(
+        let mut auth = Self::from_parts(
+            algorithm,
             find("X-Amz-Credential")?,
             true,
             find("X-Amz-SignedHeaders")?,
             true,
             signature,
             Some((date, expires)),
-        )
+        )?;
+        if algorithm == Algorithm::EcdsaP256Sha256 {
+            let mut set = Buf::new();
+            decode_into(find("X-Amz-Region-Set")?, true, &mut set);
+            if set.overflowed() {
+                return Err(Error::RegionSet);
+            }
+            auth.region_set = Some(set);
+        }
+        Ok(auth)
     }
 
     fn from_parts(
+        algorithm: Algorithm,
         credential: &[u8],
         decode_credential: bool,
         signed: &[u8],
@@ -259,28 +317,50 @@ impl Authorization {
         if cred.overflowed() || list.overflowed() {
             return Err(E);
         }
-        let lower_hex = |b: u8| b.is_ascii_digit() || (b'a'..=b'f').contains(&b);
-        if signature.len() != 64 || !signature.bytes().all(lower_hex) {
-            return Err(Error::SignatureFormat);
-        }
-        let mut sig = [0u8; 32];
-        hex::decode_to_slice(signature, &mut sig).map_err(|_| Error::SignatureFormat)?;
-        let slashes = credential_slashes(cred.as_bytes()).ok_or(E)?;
+        let (sig, signature_len) = parse_signature(algorithm, signature)?;
+        let regional = algorithm == Algorithm::HmacSha256;
+        let slashes = credential_slashes(cred.as_bytes(), regional).ok_or(E)?;
         check_signed_list(list.as_str()).ok_or(Error::SignedHeadersList)?;
         Ok(Self {
+            algorithm,
             credential: cred,
             slashes,
             signed_headers: list,
             signature: sig,
+            signature_len,
             presigned,
+            region_set: None,
         })
     }
 
     fn part(&self, i: usize) -> &str {
         let text = self.credential.as_str();
+        let parts = if self.is_v4a() { 3 } else { 4 };
         let start = if i == 0 { 0 } else { self.slashes[i - 1] + 1 };
-        let end = self.slashes.get(i).copied().unwrap_or(text.len());
+        let end = if i < parts {
+            self.slashes[i]
+        } else {
+            text.len()
+        };
         text.get(start..end).unwrap_or_default()
+    }
+
+    fn is_v4a(&self) -> bool {
+        self.algorithm == Algorithm::EcdsaP256Sha256
+    }
+
+    /// The algorithm the request names.
+    pub fn algorithm(&self) -> Algorithm {
+        self.algorithm
+    }
+
+    /// For a presigned SigV4A request, its `X-Amz-Region-Set` (decoded).
+    pub fn region_set(&self) -> Option<&str> {
+        self.region_set.as_ref().map(Buf::as_str)
+    }
+
+    fn signature_bytes(&self) -> &[u8] {
+        &self.signature[..self.signature_len]
     }
 
     /// The access key id.
@@ -293,14 +373,18 @@ impl Authorization {
         self.part(1)
     }
 
-    /// The scope's region.
+    /// The scope's region; empty for SigV4A.
     pub fn region(&self) -> &str {
-        self.part(2)
+        if self.is_v4a() {
+            ""
+        } else {
+            self.part(2)
+        }
     }
 
     /// The scope's service.
     pub fn service(&self) -> &str {
-        self.part(3)
+        self.part(if self.is_v4a() { 2 } else { 3 })
     }
 
     /// The `;`-joined signed header names.
@@ -317,6 +401,7 @@ impl Authorization {
 impl fmt::Debug for Authorization {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Authorization")
+            .field("algorithm", &self.algorithm)
             .field("credential", &self.credential.as_str())
             .field("signed_headers", &self.signed_headers.as_str())
             .field("presigned", &self.presigned)
@@ -341,8 +426,36 @@ fn decode_into<const N: usize>(src: &[u8], decode: bool, out: &mut Buf<N>) {
     }
 }
 
-/// The four `/` of `AK/YYYYMMDD/region/service/aws4_request`, each part non-empty.
-fn credential_slashes(c: &[u8]) -> Option<[usize; 4]> {
+/// A signature of the algorithm's form, decoded: 64 lower-case hex digits (SigV4), or
+/// lower-case hex of a strict DER ECDSA signature of at most 72 bytes (SigV4A).
+fn parse_signature(
+    algorithm: Algorithm,
+    hex_text: &str,
+) -> Result<([u8; SIGNATURE_CAP], usize), Error> {
+    let lower_hex = |b: u8| b.is_ascii_digit() || (b'a'..=b'f').contains(&b);
+    let len_ok = match algorithm {
+        Algorithm::HmacSha256 => hex_text.len() == 64,
+        Algorithm::EcdsaP256Sha256 => {
+            hex_text.len().is_multiple_of(2) && hex_text.len() <= 2 * SIGNATURE_CAP
+        }
+    };
+    if !len_ok || !hex_text.bytes().all(lower_hex) {
+        return Err(Error::SignatureFormat);
+    }
+    let mut sig = [0u8; SIGNATURE_CAP];
+    let n = hex_text.len() / 2;
+    hex::decode_to_slice(hex_text, &mut sig[..n]).map_err(|_| Error::SignatureFormat)?;
+    #[cfg(feature = "sigv4a")]
+    if algorithm == Algorithm::EcdsaP256Sha256 && !crate::v4a::is_der_signature(&sig[..n]) {
+        return Err(Error::SignatureFormat);
+    }
+    Ok((sig, n))
+}
+
+/// The `/` of `AK/YYYYMMDD/region/service/aws4_request` (or, not `regional`, of SigV4A's
+/// `AK/YYYYMMDD/service/aws4_request`), each part non-empty.
+fn credential_slashes(c: &[u8], regional: bool) -> Option<[usize; 4]> {
+    let want = if regional { 4 } else { 3 };
     let mut slashes = [0usize; 4];
     let mut n = 0;
     for (i, &b) in c.iter().enumerate() {
@@ -353,13 +466,13 @@ fn credential_slashes(c: &[u8]) -> Option<[usize; 4]> {
             return None;
         }
     }
-    let date_ok = n == 4
+    let date_ok = n == want
         && slashes[0] > 0
         && slashes[1] == slashes[0] + 9
         && c[slashes[0] + 1..slashes[1]].iter().all(u8::is_ascii_digit)
         && slashes[2] > slashes[1] + 1
-        && slashes[3] > slashes[2] + 1;
-    (date_ok && &c[slashes[3] + 1..] == b"aws4_request").then_some(slashes)
+        && (!regional || slashes[3] > slashes[2] + 1);
+    (date_ok && &c[slashes[want - 1] + 1..] == b"aws4_request").then_some(slashes)
 }
 
 /// Lower-case tokens, `;`-separated, strictly ascending.
@@ -378,11 +491,15 @@ fn check_signed_list(list: &str) -> Option<()> {
 /// What a verified request proved.
 #[derive(Debug, Clone)]
 pub struct Verified {
+    algorithm: Algorithm,
     access_key_id: heapless::String<128>,
     scope: Scope,
     time: Timestamp,
     payload: VerifiedPayload,
+    /// The replay key: the HMAC (SigV4), or SHA-256 of the string to sign (SigV4A).
     signature: [u8; 32],
+    /// The signature as sent, the seed of an aws-chunked body's chain.
+    seed: SigText,
 }
 
 impl Verified {
@@ -406,9 +523,22 @@ impl Verified {
         self.payload
     }
 
-    /// The signature verified: unique to the request, a key for a replay cache.
+    /// A key for a replay cache, unique to the request: for SigV4 the signature verified;
+    /// for SigV4A, whose ECDSA signatures are randomised and malleable (anyone can turn a
+    /// valid signature into another valid one), the SHA-256 of the string to sign, which
+    /// two sendings of the same request share.
     pub fn signature(&self) -> &[u8; 32] {
         &self.signature
+    }
+
+    /// The algorithm the request was signed with.
+    pub fn algorithm(&self) -> Algorithm {
+        self.algorithm
+    }
+
+    /// The signature as the request carried it (lower-case hex).
+    pub fn signature_text(&self) -> &str {
+        self.seed.as_str()
     }
 
     /// The checker of this request's aws-chunked body: chunk and trailer signatures chained
@@ -420,12 +550,7 @@ impl Verified {
         &self,
         key: K,
     ) -> Result<ChunkSigner<K>, Error> {
-        let seed = hex32(&self.signature);
-        ChunkSigner::new(
-            key,
-            self.time,
-            core::str::from_utf8(&seed).unwrap_or_default(),
-        )
+        ChunkSigner::new(key, self.time, self.seed.as_str())
     }
 }
 
@@ -514,7 +639,62 @@ pub fn verify<F>(req: &Request<'_>, policy: &VerifyPolicy<'_>, lookup: F) -> Res
 where
     F: FnOnce(&str, &Scope) -> Option<SigningKey>,
 {
+    check(req, policy, sigv4_only(lookup), None)
+}
+
+/// [`verify`] for a server that takes both SigV4 and SigV4A (`AWS4-ECDSA-P256-SHA256`, with
+/// the `sigv4a` feature). `lookup` is given the access key id and the scope the request
+/// claims; a SigV4A scope has no region ([`Scope::is_without_region`]), and the key to
+/// return for it is the access key's public key ([`VerifyingKey::SigV4a`]). A SigV4A
+/// request must carry a region set (`x-amz-region-set`, signed, or `X-Amz-Region-Set`)
+/// that covers `policy.region`, by name or by a wildcard such as `us-*` or `*`.
+///
+/// # Errors
+/// As [`verify`]; also [`Error::RegionSet`] for a SigV4A request without a valid region
+/// set, [`Error::ScopeMismatch`] when the set does not cover the policy's region, and
+/// [`Error::UnsupportedAlgorithm`] when the key returned is for the other algorithm.
+pub fn verify_any<F>(
+    req: &Request<'_>,
+    policy: &VerifyPolicy<'_>,
+    lookup: F,
+) -> Result<Verified, Error>
+where
+    F: FnOnce(&str, &Scope) -> Option<VerifyingKey>,
+{
     check(req, policy, lookup, None)
+}
+
+/// [`verify_any`], rendering the texts as [`verify_explained`] does.
+///
+/// # Errors
+/// As [`verify_any`].
+pub fn verify_any_explained<F, W: fmt::Write>(
+    req: &Request<'_>,
+    policy: &VerifyPolicy<'_>,
+    lookup: F,
+    canonical_request: &mut W,
+    string_to_sign: &mut W,
+) -> Result<Verified, Error>
+where
+    F: FnOnce(&str, &Scope) -> Option<VerifyingKey>,
+{
+    let texts: Texts<'_> = (canonical_request, string_to_sign);
+    check(req, policy, lookup, Some(texts))
+}
+
+/// A SigV4 key lookup as a [`VerifyingKey`] one that is never asked for a SigV4A key
+/// (`check` refuses SigV4A requests when the lookup says `None` for their scope, and this
+/// one does before the caller's lookup sees a scope without a region).
+fn sigv4_only<F>(lookup: F) -> impl FnOnce(&str, &Scope) -> Option<VerifyingKey>
+where
+    F: FnOnce(&str, &Scope) -> Option<SigningKey>,
+{
+    move |ak: &str, scope: &Scope| {
+        if scope.is_without_region() {
+            return None;
+        }
+        lookup(ak, scope).map(VerifyingKey::SigV4)
+    }
 }
 
 /// [`verify`], also rendering the canonical request and string to sign it computed (for a
@@ -533,15 +713,8 @@ pub fn verify_explained<F, W: fmt::Write>(
 where
     F: FnOnce(&str, &Scope) -> Option<SigningKey>,
 {
-    check(
-        req,
-        policy,
-        lookup,
-        Some((
-            canonical_request as &mut dyn fmt::Write,
-            string_to_sign as &mut dyn fmt::Write,
-        )),
-    )
+    let texts: Texts<'_> = (canonical_request, string_to_sign);
+    check(req, policy, sigv4_only(lookup), Some(texts))
 }
 
 type Texts<'t> = (&'t mut dyn fmt::Write, &'t mut dyn fmt::Write);
@@ -560,11 +733,19 @@ fn check<F>(
     texts: Option<Texts<'_>>,
 ) -> Result<Verified, Error>
 where
-    F: FnOnce(&str, &Scope) -> Option<SigningKey>,
+    F: FnOnce(&str, &Scope) -> Option<VerifyingKey>,
 {
     check_single_valued(req)?;
     let auth = authentication(req)?;
-    if auth.region() != policy.region || auth.service() != policy.service {
+    let region_set = region_set(req, &auth)?;
+    let region_ok = match region_set {
+        None => auth.region() == policy.region,
+        #[cfg(feature = "sigv4a")]
+        Some(set) => crate::v4a::region_set_covers(set, policy.region),
+        #[cfg(not(feature = "sigv4a"))]
+        Some(_) => return Err(Error::UnsupportedAlgorithm),
+    };
+    if !region_ok || auth.service() != policy.service {
         return Err(Error::ScopeMismatch);
     }
     let time = request_time(req, &auth)?;
@@ -574,19 +755,27 @@ where
     }
     check_signed_headers(req, policy, &auth)?;
     let (payload, verified_payload) = payload_line(req, policy, &auth)?;
-    let scope = Scope::new(time, auth.region(), auth.service())?;
-    let key = lookup(auth.access_key_id(), &scope).ok_or(Error::UnknownAccessKey)?;
-    if key.scope() != &scope {
-        return Err(Error::ScopeMismatch);
-    }
+    let scope = if auth.is_v4a() {
+        Scope::without_region(time, auth.service())?
+    } else {
+        Scope::new(time, auth.region(), auth.service())?
+    };
+    let key = lookup(auth.access_key_id(), &scope);
+    let key = match key {
+        None if auth.is_v4a() && !cfg!(feature = "sigv4a") => {
+            return Err(Error::UnsupportedAlgorithm)
+        }
+        None => return Err(Error::UnknownAccessKey),
+        Some(key) => key,
+    };
     let mut access_key_id = heapless::String::new();
     access_key_id
         .push_str(auth.access_key_id())
         .map_err(|_| Error::AccessKeyId)?;
-    let params = SigningParams {
+    let ctx = Ctx {
         access_key_id: auth.access_key_id(),
         session_token: None,
-        key: &key,
+        scope: &scope,
         time,
         settings: Settings {
             path_mode: policy.path_mode,
@@ -598,12 +787,13 @@ where
             content_sha256_header: false,
             unsigned_headers: &[],
         },
+        region_set,
     };
     let fixed = Fixed::verbatim(time, payload);
     let mut scratch = Scratch::new();
     let canonical = Canonical::received(
         req,
-        &params,
+        &ctx,
         auth.signed_headers(),
         auth.presigned().is_some(),
         &fixed,
@@ -612,9 +802,8 @@ where
     let mut hash = HashSink::new();
     canonical.write(&mut hash);
     let hashed = hex32(&hash.finish());
-    let mut text = Buf::<512>::new();
-    sts::write(&mut text, &fixed.amz_date, &scope, &hashed);
-    let mac = key.mac(text.as_bytes());
+    let mut text = Buf::<{ crate::sign::STRING_TO_SIGN_CAP }>::new();
+    sts::write(&mut text, auth.algorithm, &fixed.amz_date, &scope, &hashed);
     if let Some((creq_out, sts_out)) = texts {
         let mut creq = TextSink::new(creq_out);
         canonical.write(&mut creq);
@@ -624,16 +813,55 @@ where
             return Err(Error::Fmt);
         }
     }
-    if !bool::from(mac.ct_eq(&auth.signature)) {
-        return Err(Error::SignatureMismatch);
-    }
+    let replay_key = match (key, auth.algorithm) {
+        (VerifyingKey::SigV4(key), Algorithm::HmacSha256) => {
+            if key.scope() != &scope {
+                return Err(Error::ScopeMismatch);
+            }
+            let mac = key.mac(text.as_bytes());
+            if !bool::from(mac.ct_eq(auth.signature_bytes())) {
+                return Err(Error::SignatureMismatch);
+            }
+            mac
+        }
+        #[cfg(feature = "sigv4a")]
+        (VerifyingKey::SigV4a(key), Algorithm::EcdsaP256Sha256) => {
+            if !key.verifies(text.as_bytes(), auth.signature_bytes()) {
+                return Err(Error::SignatureMismatch);
+            }
+            let mut h = HashSink::new();
+            h.put(text.as_bytes());
+            h.finish()
+        }
+        _ => return Err(Error::UnsupportedAlgorithm),
+    };
     Ok(Verified {
+        algorithm: auth.algorithm,
         access_key_id,
-        scope,
+        scope: scope.clone(),
         time,
         payload: verified_payload,
-        signature: auth.signature,
+        signature: replay_key,
+        seed: SigText::hex(auth.signature_bytes()),
     })
+}
+
+/// SigV4A's region set: the presigned `X-Amz-Region-Set`, or the `x-amz-region-set`
+/// header; `None` for SigV4.
+fn region_set<'r>(req: &Request<'r>, auth: &'r Authorization) -> Result<Option<&'r str>, Error> {
+    if !auth.is_v4a() {
+        return Ok(None);
+    }
+    let set = match auth.region_set() {
+        Some(set) => set,
+        None => {
+            let value = find_header(req, "x-amz-region-set").ok_or(Error::RegionSet)?;
+            core::str::from_utf8(value).map_err(|_| Error::RegionSet)?
+        }
+    };
+    #[cfg(feature = "sigv4a")]
+    crate::v4a::check_region_set(set)?;
+    Ok(Some(set))
 }
 
 /// The query parameters that carry a presigned request's authentication: all but the
@@ -645,13 +873,14 @@ const AUTH_PARAMS_NO_TOKEN: &[&str] = match AUTH_PARAMS.split_last() {
 
 /// Headers the verifier reads as one value: a second copy would let the verifier and the
 /// service behind it read different ones.
-const SINGLE_VALUED: [&str; 6] = [
+const SINGLE_VALUED: [&str; 7] = [
     "host",
     "date",
     "x-amz-date",
     "x-amz-content-sha256",
     "x-amz-security-token",
     "x-amz-decoded-content-length",
+    "x-amz-region-set",
 ];
 
 fn check_single_valued(req: &Request<'_>) -> Result<(), Error> {
@@ -762,9 +991,11 @@ fn check_signed_headers(
 }
 
 const UNSIGNED_MARKERS: [&str; 2] = ["UNSIGNED-PAYLOAD", "STREAMING-UNSIGNED-PAYLOAD-TRAILER"];
-const SIGNED_STREAMING: [&str; 2] = [
+const SIGNED_STREAMING: [&str; 4] = [
     "STREAMING-AWS4-HMAC-SHA256-PAYLOAD",
     "STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER",
+    "STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD",
+    "STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD-TRAILER",
 ];
 
 /// The payload line to verify against, and what it proves about the body.
