@@ -7,7 +7,7 @@ mod serve;
 use clap::{Args, Parser, Subcommand};
 use sigv4::chunked::{AwsChunked, AwsChunkedReader, Checksum};
 use sigv4::{ChainProvider, EnvironmentProvider, ProfileProvider, ProvideCredentials, Signer};
-use sigv4_core::{Header, Payload, Settings, SigningKey, SigningParams, Timestamp};
+use sigv4_core::{Header, Payload, Timestamp};
 use std::io::{IsTerminal, Read, Write};
 use std::process::ExitCode;
 use std::time::Duration;
@@ -81,6 +81,13 @@ struct RequestFlags {
     /// Sign the body as UNSIGNED-PAYLOAD.
     #[arg(long)]
     unsigned_payload: bool,
+    /// Sign with SigV4A (AWS4-ECDSA-P256-SHA256), as S3 Multi-Region Access Points need.
+    #[arg(long)]
+    sigv4a: bool,
+    /// The SigV4A region set: `us-east-1,eu-west-1`, `us-*`, `*` (implies --sigv4a;
+    /// default `*`).
+    #[arg(long, value_name = "SET")]
+    region_set: Option<String>,
 }
 
 #[derive(Args, Debug)]
@@ -150,6 +157,13 @@ struct PresignArgs {
     /// The region (inferred from the host when absent).
     #[arg(long)]
     region: Option<String>,
+    /// Sign with SigV4A (AWS4-ECDSA-P256-SHA256), as S3 Multi-Region Access Points need.
+    #[arg(long)]
+    sigv4a: bool,
+    /// The SigV4A region set: `us-east-1,eu-west-1`, `us-*`, `*` (implies --sigv4a;
+    /// default `*`).
+    #[arg(long, value_name = "SET")]
+    region_set: Option<String>,
     /// A profile of ~/.aws/credentials and ~/.aws/config.
     #[arg(long)]
     profile: Option<String>,
@@ -254,14 +268,23 @@ fn body_of(flags: &RequestFlags) -> Result<Vec<u8>> {
     }
 }
 
-fn signer(service: &str, region: &str, profile: Option<&str>) -> Signer {
+fn signer(service: &str, region: &str, profile: Option<&str>, region_set: Option<&str>) -> Signer {
     let builder = Signer::builder(service, region);
+    let builder = match region_set {
+        Some(set) => builder.sigv4a(set),
+        None => builder,
+    };
     match profile {
         Some(p) => builder
             .credentials(ProfileProvider::new().profile(p))
             .build(),
         None => builder.credentials(ChainProvider::default_chain()).build(),
     }
+}
+
+/// The SigV4A region set the flags ask for: `--region-set`, or `*` with `--sigv4a`.
+fn region_set(sigv4a: bool, set: Option<&str>) -> Option<&str> {
+    set.or(sigv4a.then_some("*"))
 }
 
 /// The aws-chunked options the flags ask for, if any.
@@ -302,7 +325,8 @@ fn request(args: &RequestArgs) -> Result<ExitCode> {
         flags.service.as_deref(),
         flags.region.as_deref(),
     )?;
-    let signer = signer(&service, &region, args.profile.as_deref());
+    let set = region_set(flags.sigv4a, flags.region_set.as_deref());
+    let signer = signer(&service, &region, args.profile.as_deref(), set);
     let (uri, method, mut headers) = target(&flags.url, &flags.method, &flags.headers)?;
     if flags.unsigned_payload {
         headers.insert(
@@ -554,7 +578,8 @@ fn line_diff<'a>(a: &[&'a str], b: &[&'a str]) -> Vec<(char, &'a str)> {
 
 fn presign(args: &PresignArgs) -> Result<()> {
     let (service, region) = scope(&args.url, args.service.as_deref(), args.region.as_deref())?;
-    let signer = signer(&service, &region, args.profile.as_deref());
+    let set = region_set(args.sigv4a, args.region_set.as_deref());
+    let signer = signer(&service, &region, args.profile.as_deref(), set);
     let (uri, method, headers) = target(&args.url, &args.method, &args.headers)?;
     let url = signer
         .presign_http(&method, &uri, &headers, Duration::from_secs(args.expires))
@@ -584,19 +609,17 @@ fn sign(args: &SignArgs) -> Result<()> {
                 .map_err(|e| e.to_string())?
         }
     };
-    let key = SigningKey::derive(creds.secret_access_key(), time, &region, &service)
-        .map_err(|e| e.to_string())?;
-    let params = SigningParams {
-        access_key_id: creds.access_key_id(),
-        session_token: creds.session_token(),
-        key: &key,
-        time,
-        settings: if service == "s3" {
-            Settings::s3()
-        } else {
-            Settings::service()
-        },
-    };
+    let clock = sigv4::ManualClock::new(
+        std::time::UNIX_EPOCH + Duration::from_secs(time.unix().unsigned_abs()),
+    );
+    let builder = Signer::builder(&service, &region)
+        .credentials(creds)
+        .clock(std::sync::Arc::new(clock));
+    let signer = match region_set(flags.sigv4a, flags.region_set.as_deref()) {
+        Some(set) => builder.sigv4a(set),
+        None => builder,
+    }
+    .build();
     let headers: Vec<Header<'_>> = raw.iter().map(|(n, v)| Header::new(n, v)).collect();
     let body = body_of(flags)?;
     let payload = if flags.unsigned_payload || (args.presign && service == "s3") {
@@ -606,31 +629,28 @@ fn sign(args: &SignArgs) -> Result<()> {
     };
     let req = sigv4_core::Request::from_url(&flags.method, &flags.url, &headers, payload)
         .map_err(|e| format!("{}: {e}", flags.url))?;
-    let location = if args.presign {
-        sigv4_core::Location::Query {
-            expires_in: args.expires,
-        }
-    } else {
-        sigv4_core::Location::Headers
-    };
-    let (mut creq, mut sts) = (String::new(), String::new());
-    sigv4_core::canonical_request(&req, &params, location, &mut creq).map_err(|e| e.to_string())?;
-    sigv4_core::string_to_sign(&req, &params, location, &mut sts).map_err(|e| e.to_string())?;
+    let expires = args
+        .presign
+        .then(|| Duration::from_secs(u64::from(args.expires)));
+    let (creq, sts) = signer.explain(&req, expires).map_err(|e| e.to_string())?;
     let mut out = serde_json::Map::new();
-    let (signature, added, url) = if args.presign {
-        let q = sigv4_core::presign(&req, &params, args.expires).map_err(|e| e.to_string())?;
-        (
-            q.signature().to_string(),
-            serde_json::Map::new(),
-            Some(q.url(&req).to_string()),
-        )
-    } else {
-        let s = sigv4_core::sign(&req, &params).map_err(|e| e.to_string())?;
-        let added = s
-            .headers()
-            .map(|(n, v)| (n.to_string(), serde_json::Value::from(v)))
-            .collect();
-        (s.signature().to_string(), added, None)
+    let (signature, added, url) = match expires {
+        Some(expires) => {
+            let p = signer.presign(&req, expires).map_err(|e| e.to_string())?;
+            (
+                p.signature().to_string(),
+                serde_json::Map::new(),
+                Some(p.url().to_string()),
+            )
+        }
+        None => {
+            let s = signer.sign(&req).map_err(|e| e.to_string())?;
+            let added = s
+                .iter()
+                .map(|(n, v)| (n.to_string(), serde_json::Value::from(v)))
+                .collect();
+            (s.signature().to_string(), added, None)
+        }
     };
     if args.json {
         out.insert("canonical_request".into(), creq.into());

@@ -588,3 +588,77 @@ fn bad_input_is_named_and_exits_non_zero() {
         assert!(!stderr(&out).contains("panicked"));
     }
 }
+
+#[test]
+fn sigv4a_request_presign_and_sign_against_sigv4_serve() {
+    let server = serve("execute-api");
+    let creds = [("AWS_ACCESS_KEY_ID", AK), ("AWS_SECRET_ACCESS_KEY", SK)];
+    let url = format!("http://127.0.0.1:{}/items?b=2&a=1", server.port);
+    let scope = ["--service", "execute-api", "--region", "us-east-1"];
+    for extra in [&["--sigv4a"][..], &["--region-set", "us-*,eu-west-1"][..]] {
+        let mut args = vec!["request"];
+        args.extend(scope);
+        args.extend(extra);
+        args.push(&url);
+        let ok = sigv4(&args, &creds);
+        let verified: Value = serde_json::from_str(&stdout(&ok))
+            .unwrap_or_else(|e| panic!("{e}: {} {}", stdout(&ok), stderr(&ok)));
+        assert_eq!(verified["access_key_id"], AK);
+        assert!(verified["scope"]
+            .as_str()
+            .unwrap()
+            .ends_with("/execute-api/aws4_request"));
+    }
+    // A set without the server's region is refused.
+    let mut args = vec!["request", "--region-set", "eu-west-1"];
+    args.extend(scope);
+    args.push(&url);
+    let refused = sigv4(&args, &creds);
+    assert!(
+        stdout(&refused).contains("AuthorizationHeaderMalformed"),
+        "{}",
+        stdout(&refused)
+    );
+
+    // A presigned SigV4A URL, fetched without credentials.
+    let mut args = vec!["presign", "--sigv4a", "--expires", "60"];
+    args.extend(scope);
+    args.push(&url);
+    let presigned = stdout(&sigv4(&args, &creds)).trim().to_string();
+    assert!(
+        presigned.contains("X-Amz-Algorithm=AWS4-ECDSA-P256-SHA256"),
+        "{presigned}"
+    );
+    let agent = ureq::Agent::new_with_config(
+        ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .build(),
+    );
+    let mut r = agent.get(&presigned).call().unwrap();
+    let text = r.body_mut().read_to_string().unwrap();
+    assert_eq!(r.status().as_u16(), 200, "{text}");
+    assert!(text.contains("\"verified\": true"), "{text}");
+    let r = agent
+        .get(presigned.replace("items", "itemz"))
+        .call()
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 403, "a changed path");
+
+    // `sign --json` shows the SigV4A canonical request and string to sign.
+    let mut args = vec!["sign", "--json", "--date", "20150830T123600Z", "--sigv4a"];
+    args.extend(scope);
+    args.push("https://example.amazonaws.com/");
+    let out: Value = serde_json::from_str(&stdout(&sigv4(&args, &creds))).unwrap();
+    let sts = out["string_to_sign"].as_str().unwrap();
+    assert!(
+        sts.starts_with(
+            "AWS4-ECDSA-P256-SHA256\n20150830T123600Z\n20150830/execute-api/aws4_request\n"
+        ),
+        "{sts}"
+    );
+    assert!(out["canonical_request"]
+        .as_str()
+        .unwrap()
+        .contains("x-amz-region-set:*\n"));
+    assert_eq!(out["headers"]["x-amz-region-set"], "*");
+}

@@ -991,11 +991,12 @@ fn check_signed_headers(
 }
 
 const UNSIGNED_MARKERS: [&str; 2] = ["UNSIGNED-PAYLOAD", "STREAMING-UNSIGNED-PAYLOAD-TRAILER"];
-const SIGNED_STREAMING: [&str; 4] = [
+/// The signed aws-chunked markers this verifier checks chunk by chunk. SigV4A's
+/// (`STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD[-TRAILER]`) are not among them: such a body
+/// is refused ([`Error::PayloadHash`]) rather than handed on unchecked.
+const SIGNED_STREAMING: [&str; 2] = [
     "STREAMING-AWS4-HMAC-SHA256-PAYLOAD",
     "STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER",
-    "STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD",
-    "STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD-TRAILER",
 ];
 
 /// The payload line to verify against, and what it proves about the body.

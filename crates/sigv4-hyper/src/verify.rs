@@ -347,8 +347,12 @@ fn admit_chunked<B>(
     encoding: ChunkEncoding,
 ) -> Result<Request<VerifiedBody<B>>, Rejection> {
     let (identity, _, verified) = check_parts(config, &parts, Payload::Unsigned)?;
-    let key = key_lookup(config)(verified.access_key_id(), verified.scope())
-        .ok_or_else(|| Rejection::from_core(CoreError::UnknownAccessKey))?;
+    // aws-chunked bodies are SigV4 only: a SigV4A streaming marker is refused by the core
+    // before this point.
+    let key = match key_lookup(config)(verified.access_key_id(), verified.scope()) {
+        Some(sigv4_core::VerifyingKey::SigV4(key)) => key,
+        _ => return Err(Rejection::from_core(CoreError::UnknownAccessKey)),
+    };
     let signer = verified.chunk_signer(key).map_err(Rejection::from_core)?;
     let header = |name: &str| parts.headers.get(name).and_then(|v| v.to_str().ok());
     let declared = match header("x-amz-decoded-content-length") {
@@ -452,9 +456,9 @@ fn check(config: &Config, view: &sigv4_core::Request<'_>) -> Result<Checked, Rej
     let (mut creq, mut sts) = (String::new(), String::new());
     let explain = config.record_canonical_request;
     let result = if explain {
-        sigv4_core::verify_explained(view, &policy, key_lookup(config), &mut creq, &mut sts)
+        sigv4_core::verify_any_explained(view, &policy, key_lookup(config), &mut creq, &mut sts)
     } else {
-        sigv4_core::verify(view, &policy, key_lookup(config))
+        sigv4_core::verify_any(view, &policy, key_lookup(config))
     };
     let verified = match result {
         Ok(v) => v,
@@ -462,7 +466,8 @@ fn check(config: &Config, view: &sigv4_core::Request<'_>) -> Result<Checked, Rej
             if !explain {
                 // Render what was computed for the client, as S3 does.
                 let lookup = key_lookup(config);
-                let _ = sigv4_core::verify_explained(view, &policy, lookup, &mut creq, &mut sts);
+                let _ =
+                    sigv4_core::verify_any_explained(view, &policy, lookup, &mut creq, &mut sts);
             }
             tracing::debug!(canonical_request = %creq, string_to_sign = %sts, "sigv4: signature mismatch");
             return Err(Rejection::mismatch(creq, sts));
@@ -501,12 +506,25 @@ fn check(config: &Config, view: &sigv4_core::Request<'_>) -> Result<Checked, Rej
     Ok((identity, expected, verified))
 }
 
-/// The signing key of an access key id for the scope a request claims, from its secret.
-fn key_lookup(config: &Config) -> impl FnOnce(&str, &sigv4_core::Scope) -> Option<SigningKey> + '_ {
+/// The key of an access key id for the scope a request claims, from its secret: the SigV4
+/// signing key of the scope, or (for a SigV4A scope, which has no region) the public key
+/// of the SigV4A key derived from the secret.
+fn key_lookup(
+    config: &Config,
+) -> impl FnOnce(&str, &sigv4_core::Scope) -> Option<sigv4_core::VerifyingKey> + '_ {
     |ak, scope| {
         let secret = zeroize::Zeroizing::new(config.secrets.secret(ak)?);
+        if scope.is_without_region() {
+            #[cfg(feature = "sigv4a")]
+            return sigv4_core::SigV4aKey::derive(ak, &secret)
+                .ok()
+                .map(|k| k.public_key().into());
+            #[cfg(not(feature = "sigv4a"))]
+            return None;
+        }
         let date = Timestamp::parse_amz_date(&format!("{}T000000Z", scope.date())).ok()?;
-        SigningKey::derive(&secret, date, scope.region(), scope.service()).ok()
+        let key = SigningKey::derive(&secret, date, scope.region(), scope.service()).ok()?;
+        Some(key.into())
     }
 }
 
@@ -565,7 +583,9 @@ impl Rejection {
             CoreError::MalformedAuthorization
             | CoreError::ScopeMismatch
             | CoreError::SignedHeadersList
-            | CoreError::SignatureFormat => {
+            | CoreError::SignatureFormat
+            | CoreError::RegionSet
+            | CoreError::UnsupportedAlgorithm => {
                 (StatusCode::BAD_REQUEST, "AuthorizationHeaderMalformed")
             }
             CoreError::Expires | CoreError::DuplicateAuthParameter => {

@@ -173,6 +173,9 @@ pub enum Error {
         /// Bytes given (0 at the end of the body).
         given: u64,
     },
+    /// What was asked cannot be done with this signer's configuration; the text says what
+    /// and why (SigV4A from a signer given only a SigV4 signing key, for one).
+    Unsupported(&'static str),
 }
 
 impl fmt::Display for Error {
@@ -217,6 +220,7 @@ impl fmt::Display for Error {
                 f,
                 "aws-chunked body ended {declared_remaining} bytes short of its declared length"
             ),
+            Self::Unsupported(what) => f.write_str(what),
         }
     }
 }

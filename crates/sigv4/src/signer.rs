@@ -68,6 +68,12 @@ struct Inner {
     replace_invalid_date: bool,
     clock: Arc<dyn Clock>,
     keys: RwLock<Vec<(Arc<Credentials>, Arc<SigningKey>)>>,
+    /// SigV4A: the region set signed for; `None` signs SigV4.
+    #[cfg(feature = "sigv4a")]
+    region_set: Option<String>,
+    /// SigV4A keys, one per credentials (they depend on nothing else).
+    #[cfg(feature = "sigv4a")]
+    v4a_keys: RwLock<Vec<(Arc<Credentials>, Arc<sigv4_core::SigV4aKey>)>>,
 }
 
 enum Source {
@@ -92,6 +98,8 @@ pub struct SignerBuilder {
     clock: Arc<dyn Clock>,
     margin: Duration,
     client: Option<Arc<dyn HttpClient>>,
+    #[cfg(feature = "sigv4a")]
+    region_set: Option<String>,
 }
 
 impl Signer {
@@ -115,6 +123,8 @@ impl Signer {
             clock: Arc::new(SystemClock),
             margin: crate::cache::DEFAULT_REFRESH_MARGIN,
             client: None,
+            #[cfg(feature = "sigv4a")]
+            region_set: None,
         }
     }
 
@@ -329,15 +339,54 @@ impl Signer {
         Ok(key)
     }
 
+    /// The SigV4A key of `creds`, derived once and then shared.
+    #[cfg(feature = "sigv4a")]
+    fn v4a_key(
+        &self,
+        creds: Option<&Arc<Credentials>>,
+    ) -> Result<Arc<sigv4_core::SigV4aKey>, Error> {
+        let creds = match (&self.inner.source, creds) {
+            (Source::Key { .. }, _) => {
+                return Err(Error::Unsupported(
+                    "SigV4A needs the secret access key: this signer was given only a SigV4 \
+                     signing key (SignerBuilder::signing_key); give it credentials instead",
+                ))
+            }
+            (Source::Provider(_), Some(creds)) => creds,
+            (Source::Provider(_), None) => return unreachable_credentials(),
+        };
+        let find = |keys: &[(Arc<Credentials>, Arc<sigv4_core::SigV4aKey>)]| {
+            keys.iter()
+                .find(|(c, _)| Arc::ptr_eq(c, creds))
+                .map(|(_, k)| k.clone())
+        };
+        let keys = &self.inner.v4a_keys;
+        if let Some(key) = find(&keys.read().unwrap_or_else(PoisonError::into_inner)) {
+            return Ok(key);
+        }
+        let key = Arc::new(sigv4_core::SigV4aKey::derive(
+            creds.access_key_id(),
+            creds.secret_access_key(),
+        )?);
+        let mut keys = keys.write().unwrap_or_else(PoisonError::into_inner);
+        if let Some(existing) = find(&keys) {
+            return Ok(existing);
+        }
+        if keys.len() >= KEYS_KEPT {
+            keys.remove(0);
+        }
+        keys.push((creds.clone(), key.clone()));
+        Ok(key)
+    }
+
     /// Calls `f` with the core's parameters for `req`.
     fn with_params<T>(
         &self,
         creds: Option<&Arc<Credentials>>,
         req: &Request<'_>,
-        f: impl FnOnce(&SigningParams<'_>) -> Result<T, Error>,
+        f: impl FnOnce(&AnyParams<'_>) -> Result<T, Error>,
     ) -> Result<T, Error> {
         let time = self.request_time(req)?;
-        let key = self.key_for(creds, time)?;
         let (access_key_id, session_token) = match (&self.inner.source, creds) {
             (
                 Source::Key {
@@ -359,19 +408,33 @@ impl Signer {
             .iter()
             .map(String::as_str)
             .collect();
-        let params = SigningParams {
+        let settings = Settings {
+            path_mode: self.inner.path_mode,
+            session_token: self.inner.session_token,
+            content_sha256_header: self.inner.content_sha256_header,
+            unsigned_headers: &unsigned,
+        };
+        #[cfg(feature = "sigv4a")]
+        if let Some(region_set) = &self.inner.region_set {
+            let key = self.v4a_key(creds)?;
+            return f(&AnyParams::V4a(sigv4_core::SigningParamsV4a {
+                access_key_id,
+                session_token,
+                key: &key,
+                region_set,
+                service: &self.inner.service,
+                time,
+                settings,
+            }));
+        }
+        let key = self.key_for(creds, time)?;
+        f(&AnyParams::V4(SigningParams {
             access_key_id,
             session_token,
             key: &key,
             time,
-            settings: Settings {
-                path_mode: self.inner.path_mode,
-                session_token: self.inner.session_token,
-                content_sha256_header: self.inner.content_sha256_header,
-                unsigned_headers: &unsigned,
-            },
-        };
-        f(&params)
+            settings,
+        }))
     }
 
     fn sign_with(
@@ -406,12 +469,13 @@ impl Signer {
         creds: Option<&Arc<Credentials>>,
         req: &Request<'_>,
     ) -> Result<(SignedHeaders, SigningKey, Timestamp), Error> {
-        self.with_params(creds, req, |params| {
-            Ok((
-                signed_headers(req, params)?,
-                params.key.clone(),
-                params.time,
-            ))
+        self.with_params(creds, req, |params| match params {
+            AnyParams::V4(v4) => Ok((signed_headers(req, params)?, v4.key.clone(), v4.time)),
+            #[cfg(feature = "sigv4a")]
+            AnyParams::V4a(_) => Err(Error::Unsupported(
+                "aws-chunked uploads are signed with SigV4 only: sign the body whole, or \
+                 send it as UNSIGNED-PAYLOAD, with SigV4A",
+            )),
         })
     }
 
@@ -423,7 +487,7 @@ impl Signer {
     ) -> Result<Presigned, Error> {
         let secs = u32::try_from(expires_in.as_secs()).unwrap_or(u32::MAX);
         self.with_params(creds, req, |params| {
-            let query = sigv4_core::presign(req, params, secs)?;
+            let query = params.presign(req, secs)?;
             log_signing(req, params, Location::Query { expires_in: secs });
             Ok(Presigned {
                 query: Zeroizing::new(query.to_string()),
@@ -434,8 +498,65 @@ impl Signer {
     }
 }
 
-fn signed_headers(req: &Request<'_>, params: &SigningParams<'_>) -> Result<SignedHeaders, Error> {
-    let signed = sigv4_core::sign(req, params)?;
+/// The core's parameters of one signing, for the signer's algorithm.
+enum AnyParams<'a> {
+    V4(SigningParams<'a>),
+    #[cfg(feature = "sigv4a")]
+    V4a(sigv4_core::SigningParamsV4a<'a>),
+}
+
+impl<'a> AnyParams<'a> {
+    fn sign(&self, req: &Request<'_>) -> Result<sigv4_core::HeaderSignature<'a>, Error> {
+        Ok(match self {
+            Self::V4(p) => sigv4_core::sign(req, p)?,
+            #[cfg(feature = "sigv4a")]
+            Self::V4a(p) => sigv4_core::sign_v4a(req, p)?,
+        })
+    }
+
+    fn presign(
+        &self,
+        req: &Request<'_>,
+        secs: u32,
+    ) -> Result<sigv4_core::PresignedQuery<'a>, Error> {
+        Ok(match self {
+            Self::V4(p) => sigv4_core::presign(req, p, secs)?,
+            #[cfg(feature = "sigv4a")]
+            Self::V4a(p) => sigv4_core::presign_v4a(req, p, secs)?,
+        })
+    }
+
+    fn session_token(&self) -> Option<&'a str> {
+        match self {
+            Self::V4(p) => p.session_token,
+            #[cfg(feature = "sigv4a")]
+            Self::V4a(p) => p.session_token,
+        }
+    }
+
+    fn render(
+        &self,
+        req: &Request<'_>,
+        location: Location,
+        creq: &mut String,
+        sts: &mut String,
+    ) -> Result<(), sigv4_core::Error> {
+        match self {
+            Self::V4(p) => {
+                sigv4_core::canonical_request(req, p, location, creq)?;
+                sigv4_core::string_to_sign(req, p, location, sts)
+            }
+            #[cfg(feature = "sigv4a")]
+            Self::V4a(p) => {
+                sigv4_core::canonical_request_v4a(req, p, location, creq)?;
+                sigv4_core::string_to_sign_v4a(req, p, location, sts)
+            }
+        }
+    }
+}
+
+fn signed_headers(req: &Request<'_>, params: &AnyParams<'_>) -> Result<SignedHeaders, Error> {
+    let signed = params.sign(req)?;
     log_signing(req, params, Location::Headers);
     Ok(SignedHeaders {
         headers: signed
@@ -457,14 +578,13 @@ fn unreachable_credentials<T>() -> Result<T, Error> {
 /// secret never appears in them).
 fn render(
     req: &Request<'_>,
-    params: &SigningParams<'_>,
+    params: &AnyParams<'_>,
     location: Location,
 ) -> Result<(String, String), sigv4_core::Error> {
     let mut creq = String::new();
     let mut sts = String::new();
-    sigv4_core::canonical_request(req, params, location, &mut creq)?;
-    sigv4_core::string_to_sign(req, params, location, &mut sts)?;
-    if let Some(token) = params.session_token {
+    params.render(req, location, &mut creq, &mut sts)?;
+    if let Some(token) = params.session_token() {
         creq = creq.replace(token, "<redacted>");
         let mut encoded = String::new();
         for b in token.bytes() {
@@ -481,7 +601,7 @@ fn render(
 
 /// Logs the canonical request and string to sign at debug level, the session token
 /// redacted (the secret never appears in them; the signature is not logged).
-fn log_signing(req: &Request<'_>, params: &SigningParams<'_>, location: Location) {
+fn log_signing(req: &Request<'_>, params: &AnyParams<'_>, location: Location) {
     if !tracing::enabled!(tracing::Level::DEBUG) {
         return;
     }
@@ -597,6 +717,39 @@ impl SignerBuilder {
         self
     }
 
+    /// Signs with SigV4A (`AWS4-ECDSA-P256-SHA256`) for `region_set`: one region
+    /// (`us-east-1`), several (`us-east-1,eu-west-1`) or a wildcard (`us-*`, `*`), as S3
+    /// Multi-Region Access Points, CloudFront KeyValueStore and EventBridge global endpoints
+    /// require. The ECDSA key is derived once per credentials and reused; every adapter and
+    /// `sign`/`presign` work unchanged. The builder's region is then not signed (SigV4A
+    /// scopes have none). A signer given only a SigV4 key
+    /// ([`signing_key`](Self::signing_key)) cannot sign SigV4A.
+    ///
+    /// ```
+    /// # use sigv4::{Credentials, Signer};
+    /// let signer = Signer::builder("s3", "us-east-1")
+    ///     .credentials(Credentials::new("AKIDEXAMPLE", "secret"))
+    ///     .sigv4a("*")
+    ///     .build();
+    /// let req = sigv4_core::Request::from_url(
+    ///     "GET",
+    ///     "https://mfzwi23gnjvgw.mrap.accesspoint.s3-global.amazonaws.com/key",
+    ///     &[],
+    ///     sigv4_core::Payload::Unsigned,
+    /// )?;
+    /// let signed = signer.sign(&req)?;
+    /// assert!(signed.get("authorization").unwrap().starts_with("AWS4-ECDSA-P256-SHA256 "));
+    /// assert_eq!(signed.get("x-amz-region-set"), Some("*"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[cfg(feature = "sigv4a")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "sigv4a")))]
+    #[must_use]
+    pub fn sigv4a(mut self, region_set: impl Into<String>) -> Self {
+        self.region_set = Some(region_set.into());
+        self
+    }
+
     /// The signer.
     pub fn build(self) -> Signer {
         let source = match (self.key, self.provider) {
@@ -640,6 +793,10 @@ impl SignerBuilder {
                 replace_invalid_date: self.replace_invalid_date,
                 clock: self.clock,
                 keys: RwLock::new(Vec::new()),
+                #[cfg(feature = "sigv4a")]
+                region_set: self.region_set,
+                #[cfg(feature = "sigv4a")]
+                v4a_keys: RwLock::new(Vec::new()),
             }),
         }
     }
@@ -677,7 +834,7 @@ impl SignedHeaders {
             .map(|(_, v)| v)
     }
 
-    /// The signature's 64 hex digits.
+    /// The signature in hex: 64 digits (SigV4), or the DER ECDSA signature (SigV4A).
     pub fn signature(&self) -> &str {
         &self.signature
     }
@@ -716,7 +873,7 @@ impl Presigned {
         &self.url
     }
 
-    /// The signature's 64 hex digits.
+    /// The signature in hex: 64 digits (SigV4), or the DER ECDSA signature (SigV4A).
     pub fn signature(&self) -> &str {
         &self.signature
     }
