@@ -29,107 +29,12 @@ use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
 use sigv4_core::{
     canonical_request, chunk_header, presign, sign, string_to_sign, ChunkSigner, Header, Location,
-    Payload, Request, Settings, SigningKey, SigningParams, Timestamp,
+    Payload, Request, Settings, SigningKey, SigningParams,
 };
 use std::hint::black_box;
 use std::time::{Duration, SystemTime};
 
-const AK: &str = "AKIAIOSFODNN7EXAMPLE";
-const SK: &str = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
-const TOKEN: &str =
-    "FwoGZXIvYXdzEBYaDNd1Xv2uH3KMGBYIRyKCATxZKqZmHgHzwV8wsv8rqNgwW8V0cRg1c2Zm4yQ7Z2k1\
-    Hl9pQ6N5cRLN9kLr1+0hQ7xwq6c1TtBf0c3ZFwWpXyQw2tDq0k6M6w3kQy3e8Wn7OeG1Qp4X1mKp0y0c8fP4t3Z2wA==";
-const URL: &str =
-    "https://examplebucket.s3.amazonaws.com/photos/2024/a%20b.jpg?list-type=2&prefix=x";
-const DDB: &str = "https://dynamodb.us-east-1.amazonaws.com/";
-const AMZ_DATE: &str = "20240101T120000Z";
-
-struct Workload {
-    name: &'static str,
-    method: &'static str,
-    url: &'static str,
-    headers: Vec<(&'static str, &'static str)>,
-    body: Vec<u8>,
-    s3: bool,
-    token: Option<&'static str>,
-    presign: bool,
-}
-
-fn workloads() -> Vec<Workload> {
-    let json = {
-        let mut s = String::from("{\"TableName\":\"bench\",\"Items\":[");
-        while s.len() < 2048 - 32 {
-            s.push_str("{\"k\":\"0123456789abcdef\"},");
-        }
-        s.push_str("{}]}");
-        s.into_bytes()
-    };
-    let w1_headers = vec![
-        ("host", "examplebucket.s3.amazonaws.com"),
-        ("x-amz-date", AMZ_DATE),
-        ("range", "bytes=0-1023"),
-        ("user-agent", "bench/1.0"),
-    ];
-    vec![
-        Workload {
-            name: "W1-get",
-            method: "GET",
-            url: URL,
-            headers: w1_headers.clone(),
-            body: vec![],
-            s3: true,
-            token: None,
-            presign: false,
-        },
-        Workload {
-            name: "W2-put-1MiB",
-            method: "PUT",
-            url: URL,
-            headers: w1_headers[..2].to_vec(),
-            body: vec![7u8; 1 << 20],
-            s3: true,
-            token: None,
-            presign: false,
-        },
-        Workload {
-            name: "W3-presign",
-            method: "GET",
-            url: URL,
-            headers: vec![("host", "examplebucket.s3.amazonaws.com")],
-            body: vec![],
-            s3: true,
-            token: None,
-            presign: true,
-        },
-        Workload {
-            name: "W4-dynamodb",
-            method: "POST",
-            url: DDB,
-            headers: vec![
-                ("host", "dynamodb.us-east-1.amazonaws.com"),
-                ("x-amz-date", AMZ_DATE),
-                ("content-type", "application/x-amz-json-1.0"),
-                ("x-amz-target", "DynamoDB_20120810.PutItem"),
-            ],
-            body: json,
-            s3: false,
-            token: Some(TOKEN),
-            presign: false,
-        },
-    ]
-}
-
-fn time() -> Timestamp {
-    Timestamp::parse_amz_date(AMZ_DATE).unwrap()
-}
-
-fn service(w: &Workload) -> (&'static str, &'static str) {
-    if w.s3 {
-        ("s3", "us-east-1")
-    } else {
-        ("dynamodb", "us-east-1")
-    }
-}
+use sigv4_benches::{service, time, workloads, Workload, AK, SK};
 
 /// Calls `f` with the workload's request view and signing parameters.
 fn with_request<T>(

@@ -213,7 +213,7 @@ impl SigV4aPublicKey {
 
     /// The uncompressed SEC1 encoding: `04 || x || y`.
     pub fn to_sec1_bytes(&self) -> [u8; 65] {
-        let point = self.key.to_encoded_point(false);
+        let point = self.key.to_sec1_point(false);
         let mut out = [0u8; 65];
         if point.as_bytes().len() == 65 {
             out.copy_from_slice(point.as_bytes());
