@@ -301,3 +301,61 @@ pub fn botocore_cases(dir: &str, name: &str) -> PathBuf {
 #[doc = include_str!("../../README.md")]
 #[cfg(doctest)]
 pub struct ReadmeDoctests;
+
+/// Python's `cryptography` (in `.venv-servers`, where moto needs it), an ECDSA verifier
+/// independent of ours, verifies each `(SEC1 public key hex, message, DER signature hex)`,
+/// and refuses each with the message's last byte changed.
+///
+/// # Panics
+/// When one does not verify, one changed does, or Python cannot run.
+pub fn cryptography_verifies(signatures: &[(String, String, String)]) {
+    const SCRIPT: &str = r#"
+import json, sys
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import ec
+results = []
+for line in sys.stdin:
+    key, sts, sig = json.loads(line)
+    pub = ec.EllipticCurvePublicKey.from_encoded_point(ec.SECP256R1(), bytes.fromhex(key))
+    def ok(message):
+        try:
+            pub.verify(bytes.fromhex(sig), message, ec.ECDSA(hashes.SHA256()))
+            return True
+        except InvalidSignature:
+            return False
+    tampered = sts[:-1] + ("0" if sts[-1] != "0" else "1")
+    results.append([ok(sts.encode()), ok(tampered.encode())])
+print(json.dumps(results))
+"#;
+    let python = std::env::var("SIGV4_SERVERS_PYTHON").unwrap_or_else(|_| {
+        concat!(env!("CARGO_MANIFEST_DIR"), "/../.venv-servers/bin/python").to_string()
+    });
+    let mut child = std::process::Command::new(&python)
+        .args(["-c", SCRIPT])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot start {python}: {e}; run `bash scripts/test`"));
+    {
+        let mut stdin = child.stdin.take().unwrap();
+        for s in signatures {
+            std::io::Write::write_fmt(
+                &mut stdin,
+                format_args!("{}\n", serde_json::to_string(s).unwrap()),
+            )
+            .unwrap();
+        }
+    }
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "python failed");
+    let results: Vec<(bool, bool)> = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(results.len(), signatures.len());
+    for ((ok, tampered_ok), (_, sts, _)) in results.iter().zip(signatures) {
+        assert!(ok, "cryptography refuses our signature of\n{sts}");
+        assert!(
+            !tampered_ok,
+            "cryptography accepts a changed string to sign"
+        );
+    }
+}

@@ -17,8 +17,6 @@ use sigv4_core::{
     VerifyingKey,
 };
 use sigv4_tests::{suite_v4a_case_names, suite_v4a_file, OwnedRequest, SuiteContext};
-use std::io::Write;
-use std::process::{Command, Stdio};
 
 fn suite_public_key(case: &str) -> SigV4aPublicKey {
     let v: serde_json::Value =
@@ -193,56 +191,5 @@ fn every_sigv4a_case() {
         check_case(case, &mut collected);
     }
     assert_eq!(collected.ours.len(), 76);
-    cryptography_verifies(&collected.ours);
-}
-
-/// Python's `cryptography` (in `.venv-servers`, where moto needs it) verifies each of our
-/// signatures with the suite's public key, and refuses each with one byte of the string to
-/// sign changed.
-fn cryptography_verifies(signatures: &[(String, String, String)]) {
-    const SCRIPT: &str = r#"
-import json, sys
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.asymmetric import ec
-results = []
-for line in sys.stdin:
-    key, sts, sig = json.loads(line)
-    pub = ec.EllipticCurvePublicKey.from_encoded_point(ec.SECP256R1(), bytes.fromhex(key))
-    def ok(message):
-        try:
-            pub.verify(bytes.fromhex(sig), message, ec.ECDSA(hashes.SHA256()))
-            return True
-        except InvalidSignature:
-            return False
-    tampered = sts[:-1] + ("0" if sts[-1] != "0" else "1")
-    results.append([ok(sts.encode()), ok(tampered.encode())])
-print(json.dumps(results))
-"#;
-    let python = std::env::var("SIGV4_SERVERS_PYTHON").unwrap_or_else(|_| {
-        concat!(env!("CARGO_MANIFEST_DIR"), "/../.venv-servers/bin/python").to_string()
-    });
-    let mut child = Command::new(&python)
-        .args(["-c", SCRIPT])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap_or_else(|e| panic!("cannot start {python}: {e}; run `bash scripts/test`"));
-    {
-        let mut stdin = child.stdin.take().unwrap();
-        for s in signatures {
-            writeln!(stdin, "{}", serde_json::to_string(s).unwrap()).unwrap();
-        }
-    }
-    let out = child.wait_with_output().unwrap();
-    assert!(out.status.success(), "python failed");
-    let results: Vec<(bool, bool)> = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(results.len(), signatures.len());
-    for ((ok, tampered_ok), (_, sts, _)) in results.iter().zip(signatures) {
-        assert!(ok, "cryptography refuses our signature of\n{sts}");
-        assert!(
-            !tampered_ok,
-            "cryptography accepts a changed string to sign"
-        );
-    }
+    sigv4_tests::cryptography_verifies(&collected.ours);
 }

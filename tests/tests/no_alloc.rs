@@ -201,6 +201,18 @@ fn sigv4a_key_derivation_signing_and_verifying_allocate_nothing() {
                 Some(VerifyingKey::SigV4a(key.public_key()))
             });
             verified += usize::from(ok.is_ok());
+
+            // An aws-chunked chain from the signature: signed, framed, checked.
+            let seed = signed.signature();
+            let mut chain = sigv4_core::ChunkSignerV4a::new(&key, ctx.time, "s3", seed).unwrap();
+            let mut check =
+                sigv4_core::ChunkVerifierV4a::new(key.public_key(), ctx.time, "s3", seed).unwrap();
+            let sig = chain.sign_chunk(&owned.body);
+            let line = sigv4_core::chunk_header_v4a(owned.body.len() as u64, &sig);
+            check
+                .verify_chunk_data(&owned.body, sig.as_str().as_bytes())
+                .unwrap();
+            signed_count += usize::from(line.as_bytes().len() > 144) - 1;
         }
     });
     assert_eq!((signed_count, verified), (cases.len(), cases.len()));

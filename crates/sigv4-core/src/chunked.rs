@@ -51,15 +51,19 @@ use subtle::ConstantTimeEq;
 pub const MIN_CHUNK_LEN: usize = 8 * 1024;
 
 /// The hex SHA-256 of the empty string, a fixed line of every chunk's string to sign.
-const EMPTY_SHA256_HEX: &[u8; 64] =
+pub(crate) const EMPTY_SHA256_HEX: &[u8; 64] =
     b"e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+
+/// SigV4A chunk and trailer signatures on the wire: the DER signature's hex, right-padded
+/// with `*` to the longest (72 bytes, 144 digits).
+pub(crate) const PADDED_SIGNATURE_LEN: usize = 144;
 
 /// `;chunk-signature=`
 const SIGNATURE_EXTENSION: &[u8] = b";chunk-signature=";
 /// `x-amz-trailer-signature:`
 const TRAILER_SIGNATURE_NAME: &[u8] = b"x-amz-trailer-signature:";
 
-/// How an aws-chunked body is framed and signed: the three streaming payloads.
+/// How an aws-chunked body is framed and signed: the streaming payloads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum ChunkEncoding {
@@ -70,7 +74,21 @@ pub enum ChunkEncoding {
     /// `STREAMING-UNSIGNED-PAYLOAD-TRAILER`: no chunk signatures, then trailers (which
     /// carry the integrity: a checksum of the body).
     UnsignedTrailer,
+    /// `STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD`: every chunk signed with SigV4A (the
+    /// signature padded with `*` to 144 characters, so lengths are known in advance).
+    EcdsaSigned,
+    /// `STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD-TRAILER`: SigV4A-signed chunks and trailer.
+    EcdsaSignedTrailer,
 }
+
+/// Every encoding, for lookups.
+const ENCODINGS: [ChunkEncoding; 5] = [
+    ChunkEncoding::Signed,
+    ChunkEncoding::SignedTrailer,
+    ChunkEncoding::UnsignedTrailer,
+    ChunkEncoding::EcdsaSigned,
+    ChunkEncoding::EcdsaSignedTrailer,
+];
 
 impl ChunkEncoding {
     /// The payload the request's headers are signed with.
@@ -79,6 +97,8 @@ impl ChunkEncoding {
             Self::Signed => Payload::StreamingSigned,
             Self::SignedTrailer => Payload::StreamingSignedTrailer,
             Self::UnsignedTrailer => Payload::StreamingUnsignedTrailer,
+            Self::EcdsaSigned => Payload::StreamingEcdsaSigned,
+            Self::EcdsaSignedTrailer => Payload::StreamingEcdsaSignedTrailer,
         }
     }
 
@@ -88,13 +108,15 @@ impl ChunkEncoding {
             Payload::StreamingSigned => Some(Self::Signed),
             Payload::StreamingSignedTrailer => Some(Self::SignedTrailer),
             Payload::StreamingUnsignedTrailer => Some(Self::UnsignedTrailer),
+            Payload::StreamingEcdsaSigned => Some(Self::EcdsaSigned),
+            Payload::StreamingEcdsaSignedTrailer => Some(Self::EcdsaSignedTrailer),
             _ => None,
         }
     }
 
     /// The encoding an `x-amz-content-sha256` value names.
     pub fn from_marker(marker: &str) -> Option<Self> {
-        [Self::Signed, Self::SignedTrailer, Self::UnsignedTrailer]
+        ENCODINGS
             .into_iter()
             .find(|e| e.payload().marker() == Some(marker))
     }
@@ -106,14 +128,29 @@ impl ChunkEncoding {
 
     /// Whether trailing headers follow the final chunk.
     pub const fn has_trailer(self) -> bool {
-        !matches!(self, Self::Signed)
+        !matches!(self, Self::Signed | Self::EcdsaSigned)
+    }
+
+    /// Whether the chunks are signed with SigV4A.
+    pub const fn is_sigv4a(self) -> bool {
+        matches!(self, Self::EcdsaSigned | Self::EcdsaSignedTrailer)
+    }
+
+    /// Length of each chunk signature on the wire: 64 hex digits, or SigV4A's 144 (a DER
+    /// signature padded with `*`); 0 when chunks are not signed.
+    pub const fn signature_len(self) -> usize {
+        match self {
+            Self::UnsignedTrailer => 0,
+            Self::EcdsaSigned | Self::EcdsaSignedTrailer => PADDED_SIGNATURE_LEN,
+            Self::Signed | Self::SignedTrailer => 64,
+        }
     }
 
     /// Bytes of a chunk's header line for `data_len` bytes of data, `\r\n` included.
     pub const fn chunk_header_len(self, data_len: u64) -> u64 {
         let digits = hex_digits(data_len) as u64;
         let signature = if self.signs_chunks() {
-            SIGNATURE_EXTENSION.len() as u64 + 64
+            (SIGNATURE_EXTENSION.len() + self.signature_len()) as u64
         } else {
             0
         };
@@ -326,11 +363,11 @@ impl<K: Borrow<SigningKey>> ChunkSigner<K> {
 
 /// The longest chunk string to sign: algorithm, date, the longest scope, previous
 /// signature, two hashes, newlines.
-const STRING_TO_SIGN_CAP: usize =
-    24 + 1 + 16 + 1 + (8 + 2 * crate::key::MAX_SCOPE_PART_LEN + 16) + 1 + 64 + 1 + 64 + 1 + 64;
+pub(crate) const STRING_TO_SIGN_CAP: usize =
+    30 + 1 + 16 + 1 + (8 + 2 * crate::key::MAX_SCOPE_PART_LEN + 16) + 1 + 144 + 1 + 64 + 1 + 64;
 
 /// Trailers checked, lower-cased and sorted as headers are.
-fn canonical_trailers<'a>(trailers: &[Header<'a>]) -> Result<Entries<'a>, Error> {
+pub(crate) fn canonical_trailers<'a>(trailers: &[Header<'a>]) -> Result<Entries<'a>, Error> {
     let mut entries = Entries::new();
     for t in trailers {
         headers::push(&mut entries, Entry::checked(t.name, t.value)?)?;
@@ -341,7 +378,7 @@ fn canonical_trailers<'a>(trailers: &[Header<'a>]) -> Result<Entries<'a>, Error>
 
 /// A chunk's header line: `hex(len)[;chunk-signature=<sig>]\r\n`.
 #[derive(Clone)]
-pub struct ChunkHeader(Buf<{ 16 + 17 + 64 + 2 }>);
+pub struct ChunkHeader(Buf<{ 16 + 17 + PADDED_SIGNATURE_LEN + 2 }>);
 
 impl ChunkHeader {
     /// The line, `\r\n` included.
@@ -374,6 +411,11 @@ const fn hex_digits(n: u64) -> u32 {
 /// The header line of a chunk of `data_len` bytes: with its signature for the signed
 /// encodings, without for [`ChunkEncoding::UnsignedTrailer`].
 pub fn chunk_header(data_len: u64, signature: Option<&ChunkSignature>) -> ChunkHeader {
+    chunk_header_with(data_len, signature.map(|s| &s.0[..]))
+}
+
+/// [`chunk_header`] with the signature as the bytes sent.
+pub(crate) fn chunk_header_with(data_len: u64, signature: Option<&[u8]>) -> ChunkHeader {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";
     let mut line = Buf::new();
     for i in (0..hex_digits(data_len)).rev() {
@@ -381,7 +423,7 @@ pub fn chunk_header(data_len: u64, signature: Option<&ChunkSignature>) -> ChunkH
     }
     if let Some(sig) = signature {
         line.put(SIGNATURE_EXTENSION);
-        line.put(&sig.0);
+        line.put(sig);
     }
     line.put(b"\r\n");
     ChunkHeader(line)
@@ -401,13 +443,22 @@ pub fn trailer_section(
     signature: Option<&ChunkSignature>,
     out: &mut [u8],
 ) -> Result<usize, Error> {
+    trailer_section_with(trailers, signature.map(|s| &s.0[..]), out)
+}
+
+/// [`trailer_section`] with the signature as the bytes sent.
+pub(crate) fn trailer_section_with(
+    trailers: &[Header<'_>],
+    signature: Option<&[u8]>,
+    out: &mut [u8],
+) -> Result<usize, Error> {
     let entries = canonical_trailers(trailers)?;
     let write = |sink: &mut dyn FnMut(&[u8])| {
         let mut lines = CrlfSink(sink);
         headers::write(&mut lines, &entries);
         if let Some(sig) = signature {
             lines.0(TRAILER_SIGNATURE_NAME);
-            lines.0(&sig.0);
+            lines.0(sig);
             lines.0(b"\r\n");
         }
         lines.0(b"\r\n");

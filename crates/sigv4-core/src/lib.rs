@@ -9,6 +9,8 @@ extern crate std;
 
 mod canonical;
 mod chunked;
+#[cfg(feature = "sigv4a")]
+mod chunked_v4a;
 mod date;
 mod encode;
 mod error;
@@ -30,6 +32,11 @@ pub use canonical::{Algorithm, Location, ALGORITHM, MAX_EXPIRES};
 pub use chunked::{
     chunk_header, trailer_section, ChunkEncoding, ChunkHeader, ChunkSignature, ChunkSigner,
     MIN_CHUNK_LEN,
+};
+#[cfg(feature = "sigv4a")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sigv4a")))]
+pub use chunked_v4a::{
+    chunk_header_v4a, trailer_section_v4a, ChunkSignatureV4a, ChunkSignerV4a, ChunkVerifierV4a,
 };
 pub use date::{AmzDate, DateStamp, HttpDate, Timestamp};
 pub use error::{DateFormat, Error};

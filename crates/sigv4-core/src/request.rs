@@ -38,6 +38,11 @@ pub enum Payload<'a> {
     StreamingSignedTrailer,
     /// `STREAMING-UNSIGNED-PAYLOAD-TRAILER`: unsigned chunks with a trailer.
     StreamingUnsignedTrailer,
+    /// `STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD`: aws-chunked with a SigV4A signature per
+    /// chunk.
+    StreamingEcdsaSigned,
+    /// `STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD-TRAILER`: SigV4A-signed chunks and trailer.
+    StreamingEcdsaSignedTrailer,
 }
 
 impl Payload<'_> {
@@ -67,6 +72,10 @@ impl Payload<'_> {
             Payload::StreamingSigned => Some("STREAMING-AWS4-HMAC-SHA256-PAYLOAD"),
             Payload::StreamingSignedTrailer => Some("STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER"),
             Payload::StreamingUnsignedTrailer => Some("STREAMING-UNSIGNED-PAYLOAD-TRAILER"),
+            Payload::StreamingEcdsaSigned => Some("STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD"),
+            Payload::StreamingEcdsaSignedTrailer => {
+                Some("STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD-TRAILER")
+            }
         }
     }
 }

@@ -552,6 +552,29 @@ impl Verified {
     ) -> Result<ChunkSigner<K>, Error> {
         ChunkSigner::new(key, self.time, self.seed.as_str())
     }
+
+    /// The checker of a SigV4A request's aws-chunked body
+    /// (`STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD[-TRAILER]`), chained from the request's
+    /// own signature, with `key`, the public key it was verified with.
+    ///
+    /// # Errors
+    /// [`Error::SeedSignature`] when this request was not signed with SigV4A.
+    #[cfg(feature = "sigv4a")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "sigv4a")))]
+    pub fn chunk_verifier_v4a(
+        &self,
+        key: crate::v4a::SigV4aPublicKey,
+    ) -> Result<crate::chunked_v4a::ChunkVerifierV4a, Error> {
+        if self.algorithm != Algorithm::EcdsaP256Sha256 {
+            return Err(Error::SeedSignature);
+        }
+        crate::chunked_v4a::ChunkVerifierV4a::new(
+            key,
+            self.time,
+            self.scope.service(),
+            self.seed.as_str(),
+        )
+    }
 }
 
 /// What the signature covers of the body.
@@ -991,12 +1014,16 @@ fn check_signed_headers(
 }
 
 const UNSIGNED_MARKERS: [&str; 2] = ["UNSIGNED-PAYLOAD", "STREAMING-UNSIGNED-PAYLOAD-TRAILER"];
-/// The signed aws-chunked markers this verifier checks chunk by chunk. SigV4A's
-/// (`STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD[-TRAILER]`) are not among them: such a body
-/// is refused ([`Error::PayloadHash`]) rather than handed on unchecked.
+/// The signed aws-chunked markers of each algorithm, whose bodies are checked chunk by
+/// chunk. A marker of the other algorithm (SigV4A's on a SigV4 request, or the reverse) is
+/// refused ([`Error::PayloadHash`]) rather than handed on with a chain nobody can check.
 const SIGNED_STREAMING: [&str; 2] = [
     "STREAMING-AWS4-HMAC-SHA256-PAYLOAD",
     "STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER",
+];
+const SIGNED_STREAMING_V4A: [&str; 2] = [
+    "STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD",
+    "STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD-TRAILER",
 ];
 
 /// The payload line to verify against, and what it proves about the body.
@@ -1023,7 +1050,11 @@ fn payload_line(
     if UNSIGNED_MARKERS.contains(&text) {
         return unsigned(policy).map(|(_, v)| (PayloadHash::verbatim(claimed), v));
     }
-    if SIGNED_STREAMING.contains(&text) {
+    let streaming = match auth.algorithm {
+        Algorithm::HmacSha256 => SIGNED_STREAMING,
+        Algorithm::EcdsaP256Sha256 => SIGNED_STREAMING_V4A,
+    };
+    if streaming.contains(&text) {
         return Ok((PayloadHash::verbatim(claimed), VerifiedPayload::Streaming));
     }
     let mut digest = [0u8; 32];
