@@ -632,7 +632,9 @@ fn sign(args: &SignArgs) -> Result<()> {
     let expires = args
         .presign
         .then(|| Duration::from_secs(u64::from(args.expires)));
-    let (creq, sts) = signer.explain(&req, expires).map_err(|e| e.to_string())?;
+    let (creq, sts) = signer
+        .explain_unredacted(&req, expires)
+        .map_err(|e| e.to_string())?;
     let mut out = serde_json::Map::new();
     let (signature, added, url) = match expires {
         Some(expires) => {

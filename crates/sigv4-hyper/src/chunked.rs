@@ -9,6 +9,59 @@ use sigv4::chunked::{Checksum, ChecksumHasher};
 use sigv4_core::{ChunkEncoding, ChunkSigner, Header, SigningKey};
 use std::fmt;
 
+/// The chain a decoder checks: SigV4's (HMAC, from the signing key) or SigV4A's (ECDSA,
+/// from the public key).
+#[derive(Debug)]
+pub(crate) enum ChunkCheck {
+    V4(ChunkSigner<SigningKey>),
+    #[cfg(feature = "sigv4a")]
+    V4a(sigv4_core::ChunkVerifierV4a),
+}
+
+impl ChunkCheck {
+    fn verify_chunk(&mut self, digest: &[u8; 32], claimed: &[u8]) -> Result<(), sigv4_core::Error> {
+        match self {
+            Self::V4(s) => s.verify_chunk(digest, claimed),
+            #[cfg(feature = "sigv4a")]
+            Self::V4a(v) => v.verify_chunk(digest, claimed),
+        }
+    }
+
+    fn verify_trailer(
+        &mut self,
+        trailers: &[Header<'_>],
+        claimed: &[u8],
+    ) -> Result<(), sigv4_core::Error> {
+        match self {
+            Self::V4(s) => s.verify_trailer(trailers, claimed),
+            #[cfg(feature = "sigv4a")]
+            Self::V4a(v) => v.verify_trailer(trailers, claimed),
+        }
+    }
+}
+
+/// Longest chunk signature on the wire (SigV4A's, padded).
+const MAX_SIGNATURE: usize = 144;
+
+/// A chunk signature as the chunk header carried it.
+#[derive(Clone, Copy)]
+struct Claimed {
+    bytes: [u8; MAX_SIGNATURE],
+    len: usize,
+}
+
+impl Claimed {
+    fn as_bytes(&self) -> &[u8] {
+        &self.bytes[..self.len]
+    }
+}
+
+impl fmt::Debug for Claimed {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&String::from_utf8_lossy(self.as_bytes()))
+    }
+}
+
 /// Longest chunk header or trailer line accepted.
 pub(crate) const MAX_LINE: usize = 4096;
 /// Most trailer bytes accepted.
@@ -102,11 +155,11 @@ enum State {
     /// Reading a chunk's data.
     Data {
         remaining: u64,
-        claimed: Option<[u8; 64]>,
+        claimed: Option<Claimed>,
     },
     /// Expecting the CRLF after a chunk's data.
     DataEnd {
-        claimed: Option<[u8; 64]>,
+        claimed: Option<Claimed>,
     },
     /// After the final chunk: trailer lines until an empty one.
     Trailers,
@@ -117,7 +170,7 @@ enum State {
 
 /// The aws-chunked decoder of one request body.
 pub(crate) struct ChunkedDecoder {
-    signer: ChunkSigner<SigningKey>,
+    signer: ChunkCheck,
     encoding: ChunkEncoding,
     declared: Option<u64>,
     received: u64,
@@ -147,7 +200,7 @@ impl ChunkedDecoder {
     /// `trailer` is the request's `x-amz-trailer`, `declared` its
     /// `x-amz-decoded-content-length`.
     pub(crate) fn new(
-        signer: ChunkSigner<SigningKey>,
+        signer: ChunkCheck,
         encoding: ChunkEncoding,
         declared: Option<u64>,
         trailer: Option<&str>,
@@ -339,8 +392,9 @@ impl ChunkedDecoder {
         }
     }
 
-    /// `hex-size[;chunk-signature=<64 hex>]`.
-    fn parse_header(&self, line: &[u8]) -> Result<(u64, Option<[u8; 64]>), ChunkedBodyError> {
+    /// `hex-size[;chunk-signature=<sig>]`, the signature as long as the encoding's (64 hex
+    /// digits, or SigV4A's 144 padded characters).
+    fn parse_header(&self, line: &[u8]) -> Result<(u64, Option<Claimed>), ChunkedBodyError> {
         let (size, ext) = match line.iter().position(|&b| b == b';') {
             Some(at) => (&line[..at], Some(&line[at + 1..])),
             None => (line, None),
@@ -351,18 +405,25 @@ impl ChunkedDecoder {
         let text = std::str::from_utf8(size).unwrap_or("x");
         let len = u64::from_str_radix(text, 16)
             .map_err(|_| ChunkedBodyError::Malformed("a chunk size is not hex"))?;
-        let claimed =
-            match ext {
-                Some(ext) => {
-                    let sig = ext
-                        .strip_prefix(b"chunk-signature=")
-                        .ok_or(ChunkedBodyError::Malformed("an unknown chunk extension"))?;
-                    Some(<[u8; 64]>::try_from(sig).map_err(|_| {
-                        ChunkedBodyError::Malformed("a chunk signature is not 64 hex")
-                    })?)
+        let claimed = match ext {
+            Some(ext) => {
+                let sig = ext
+                    .strip_prefix(b"chunk-signature=")
+                    .ok_or(ChunkedBodyError::Malformed("an unknown chunk extension"))?;
+                if sig.len() != self.encoding.signature_len() {
+                    return Err(ChunkedBodyError::Malformed(
+                        "a chunk signature is not as long as its encoding's",
+                    ));
                 }
-                None => None,
-            };
+                let mut bytes = [0u8; MAX_SIGNATURE];
+                bytes[..sig.len()].copy_from_slice(sig);
+                Some(Claimed {
+                    bytes,
+                    len: sig.len(),
+                })
+            }
+            None => None,
+        };
         match (self.encoding.signs_chunks(), claimed.is_some()) {
             (true, false) => Err(ChunkedBodyError::Malformed("a chunk has no signature")),
             (false, true) => Err(ChunkedBodyError::Malformed(
@@ -375,14 +436,14 @@ impl ChunkedDecoder {
     fn check_chunk(
         &mut self,
         digest: &[u8; 32],
-        claimed: &[u8; 64],
+        claimed: &Claimed,
     ) -> Result<(), ChunkedBodyError> {
         self.signer
-            .verify_chunk(digest, claimed)
+            .verify_chunk(digest, claimed.as_bytes())
             .map_err(|_| ChunkedBodyError::ChunkSignatureMismatch)
     }
 
-    fn final_chunk(&mut self, claimed: Option<&[u8; 64]>) -> Result<(), ChunkedBodyError> {
+    fn final_chunk(&mut self, claimed: Option<&Claimed>) -> Result<(), ChunkedBodyError> {
         if let Some(claimed) = claimed {
             let digest: [u8; 32] = Sha256::digest(b"").into();
             self.check_chunk(&digest, claimed)?;
@@ -399,7 +460,7 @@ impl ChunkedDecoder {
     }
 
     fn finish_trailers(&mut self) -> Result<(), ChunkedBodyError> {
-        if self.encoding == ChunkEncoding::SignedTrailer {
+        if self.encoding.has_trailer() && self.encoding.signs_chunks() {
             let claimed = self
                 .trailer_signature
                 .take()
@@ -472,7 +533,7 @@ mod tests {
     fn decode(wire: &[u8], sizes: &[usize], declared: u64) -> Result<Vec<u8>, ChunkedBodyError> {
         let (key, time) = key();
         let mut d = ChunkedDecoder::new(
-            ChunkSigner::new(key, time, SEED).unwrap(),
+            ChunkCheck::V4(ChunkSigner::new(key, time, SEED).unwrap()),
             ChunkEncoding::SignedTrailer,
             Some(declared),
             Some("x-amz-checksum-crc32"),

@@ -32,7 +32,11 @@ impl Decoder {
         max_chunk: usize,
     ) -> Self {
         Self(ChunkedDecoder::new(
-            signer, encoding, declared, trailer, max_chunk,
+            crate::chunked::ChunkCheck::V4(signer),
+            encoding,
+            declared,
+            trailer,
+            max_chunk,
         ))
     }
 

@@ -261,7 +261,7 @@ where
                             &options,
                         )
                         .await?;
-                    let encoded_len = options.encoded_length(len);
+                    let encoded_len = encoder.options().encoded_length(len);
                     SignedBody::Chunked(Box::new(AwsChunkedBody::new(body, encoder, encoded_len)))
                 }
                 _ => {

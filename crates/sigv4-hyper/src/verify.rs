@@ -1,6 +1,6 @@
 //! A tower layer for servers that verifies each incoming SigV4 request.
 
-use crate::chunked::{ChunkedDecoder, Step};
+use crate::chunked::{ChunkCheck, ChunkedDecoder, Step};
 use bytes::Bytes;
 use http::{HeaderValue, Request, Response, StatusCode};
 use http_body::{Body, Frame, SizeHint};
@@ -347,13 +347,20 @@ fn admit_chunked<B>(
     encoding: ChunkEncoding,
 ) -> Result<Request<VerifiedBody<B>>, Rejection> {
     let (identity, _, verified) = check_parts(config, &parts, Payload::Unsigned)?;
-    // aws-chunked bodies are SigV4 only: a SigV4A streaming marker is refused by the core
-    // before this point.
-    let key = match key_lookup(config)(verified.access_key_id(), verified.scope()) {
-        Some(sigv4_core::VerifyingKey::SigV4(key)) => key,
+    // The chain is checked with the key of the request's algorithm (the core accepts each
+    // algorithm's own streaming markers only).
+    let signer = match key_lookup(config)(verified.access_key_id(), verified.scope()) {
+        Some(sigv4_core::VerifyingKey::SigV4(key)) => {
+            ChunkCheck::V4(verified.chunk_signer(key).map_err(Rejection::from_core)?)
+        }
+        #[cfg(feature = "sigv4a")]
+        Some(sigv4_core::VerifyingKey::SigV4a(key)) => ChunkCheck::V4a(
+            verified
+                .chunk_verifier_v4a(key)
+                .map_err(Rejection::from_core)?,
+        ),
         _ => return Err(Rejection::from_core(CoreError::UnknownAccessKey)),
     };
-    let signer = verified.chunk_signer(key).map_err(Rejection::from_core)?;
     let header = |name: &str| parts.headers.get(name).and_then(|v| v.to_str().ok());
     let declared = match header("x-amz-decoded-content-length") {
         Some(v) => Some(v.trim().parse::<u64>().map_err(|_| {

@@ -38,6 +38,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+use crate::signer::ChainKey;
 use crate::{Error, SignedHeaders, Signer};
 use sha2::{Digest, Sha256};
 use sigv4_core::{
@@ -229,6 +230,29 @@ impl AwsChunked {
         Ok(self)
     }
 
+    /// The same options with chunks and trailer signed by SigV4A
+    /// (`STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD[-TRAILER]`, signatures padded to 144
+    /// characters); unsigned encodings are unchanged. [`Signer::sign_http_chunked`] applies
+    /// it for a SigV4A signer.
+    #[must_use]
+    pub const fn sigv4a(mut self) -> Self {
+        self.encoding = match self.encoding {
+            ChunkEncoding::Signed => ChunkEncoding::EcdsaSigned,
+            ChunkEncoding::SignedTrailer => ChunkEncoding::EcdsaSignedTrailer,
+            other => other,
+        };
+        self
+    }
+
+    /// These options as `signer` sends them: [`AwsChunked::sigv4a`] when it signs SigV4A.
+    pub fn for_signer(self, signer: &Signer) -> Self {
+        if signer.is_sigv4a() {
+            self.sigv4a()
+        } else {
+            self
+        }
+    }
+
     /// The encoding, whose [`ChunkEncoding::payload`] the headers are signed with.
     pub const fn encoding(&self) -> ChunkEncoding {
         self.encoding
@@ -250,8 +274,8 @@ impl AwsChunked {
         let lines = self
             .checksum
             .map_or(0, |c| c.header_name().len() + 1 + c.value_len() + 2);
-        let signature = if self.encoding == ChunkEncoding::SignedTrailer {
-            "x-amz-trailer-signature:".len() + 64 + 2
+        let signature = if self.encoding.has_trailer() && self.encoding.signs_chunks() {
+            "x-amz-trailer-signature:".len() + self.encoding.signature_len() + 2
         } else {
             0
         };
@@ -279,7 +303,7 @@ impl Default for AwsChunked {
 /// Encodes one body into aws-chunked frames, signing each chunk in turn. Made by
 /// [`Signer::sign_chunked`]; it holds the day's signing key (never the secret) until dropped.
 pub struct ChunkEncoder {
-    signer: ChunkSigner<SigningKey>,
+    signer: Chain,
     options: AwsChunked,
     checksum: Option<ChecksumHasher>,
     remaining: u64,
@@ -296,6 +320,51 @@ impl std::fmt::Debug for ChunkEncoder {
     }
 }
 
+/// The chain of signatures an encoder extends.
+#[derive(Debug)]
+enum Chain {
+    V4(ChunkSigner<SigningKey>),
+    #[cfg(feature = "sigv4a")]
+    V4a(sigv4_core::ChunkSignerV4a<std::sync::Arc<sigv4_core::SigV4aKey>>),
+}
+
+impl Chain {
+    /// Signs a chunk and appends its header line.
+    fn chunk_line(&mut self, data: &[u8], signs: bool, out: &mut Vec<u8>) {
+        let len = data.len() as u64;
+        let line = match self {
+            Self::V4(s) => chunk_header(len, signs.then(|| s.sign_chunk(data)).as_ref()),
+            #[cfg(feature = "sigv4a")]
+            Self::V4a(s) if signs => sigv4_core::chunk_header_v4a(len, &s.sign_chunk(data)),
+            #[cfg(feature = "sigv4a")]
+            Self::V4a(_) => chunk_header(len, None),
+        };
+        out.extend_from_slice(line.as_bytes());
+    }
+
+    /// Signs the trailers (when `signs`) and writes the section after the final chunk.
+    fn trailer(
+        &mut self,
+        trailers: &[Header<'_>],
+        signs: bool,
+        section: &mut [u8],
+    ) -> Result<usize, Error> {
+        Ok(match self {
+            Self::V4(s) => {
+                let sig = signs.then(|| s.sign_trailer(trailers)).transpose()?;
+                trailer_section(trailers, sig.as_ref(), section)?
+            }
+            #[cfg(feature = "sigv4a")]
+            Self::V4a(s) if signs => {
+                let sig = s.sign_trailer(trailers)?;
+                sigv4_core::trailer_section_v4a(trailers, &sig, section)?
+            }
+            #[cfg(feature = "sigv4a")]
+            Self::V4a(_) => trailer_section(trailers, None, section)?,
+        })
+    }
+}
+
 impl ChunkEncoder {
     /// An encoder for `decoded_len` bytes, from the seed signature the request's headers
     /// were signed with, at `time`, with `key`.
@@ -309,13 +378,42 @@ impl ChunkEncoder {
         options: AwsChunked,
         decoded_len: u64,
     ) -> Result<Self, Error> {
-        Ok(Self {
-            signer: ChunkSigner::new(key, time, seed)?,
+        let signer = Chain::V4(ChunkSigner::new(key, time, seed)?);
+        Ok(Self::with_chain(signer, options, decoded_len))
+    }
+
+    /// [`ChunkEncoder::new`] for a SigV4A request (the options' encoding
+    /// [`AwsChunked::sigv4a`]): the chain signed with `key` for `service`.
+    ///
+    /// # Errors
+    /// [`sigv4_core::Error::SeedSignature`], [`sigv4_core::Error::Service`].
+    #[cfg(feature = "sigv4a")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "sigv4a")))]
+    pub fn new_v4a(
+        key: std::sync::Arc<sigv4_core::SigV4aKey>,
+        time: Timestamp,
+        service: &str,
+        seed: &str,
+        options: AwsChunked,
+        decoded_len: u64,
+    ) -> Result<Self, Error> {
+        let signer = Chain::V4a(sigv4_core::ChunkSignerV4a::new(key, time, service, seed)?);
+        Ok(Self::with_chain(signer, options, decoded_len))
+    }
+
+    fn with_chain(signer: Chain, options: AwsChunked, decoded_len: u64) -> Self {
+        Self {
+            signer,
             checksum: options.checksum.map(ChecksumHasher::new),
             options,
             remaining: decoded_len,
             finished: false,
-        })
+        }
+    }
+
+    /// The options it encodes with (as the signer adjusted them).
+    pub fn options(&self) -> &AwsChunked {
+        &self.options
     }
 
     /// The length of every chunk but the last.
@@ -358,11 +456,10 @@ impl ChunkEncoder {
             return Err(Error::ChunkLength(data.len()));
         }
         let signs = self.options.encoding.signs_chunks();
-        let signature = signs.then(|| self.signer.sign_chunk(data));
         if let Some(c) = &mut self.checksum {
             c.update(data);
         }
-        out.extend_from_slice(chunk_header(len, signature.as_ref()).as_bytes());
+        self.signer.chunk_line(data, signs, out);
         out.extend_from_slice(data);
         out.extend_from_slice(b"\r\n");
         self.remaining -= len;
@@ -381,20 +478,17 @@ impl ChunkEncoder {
             });
         }
         let signs = self.options.encoding.signs_chunks();
-        let signature = signs.then(|| self.signer.sign_chunk(b""));
-        out.extend_from_slice(chunk_header(0, signature.as_ref()).as_bytes());
+        self.signer.chunk_line(b"", signs, out);
         let value = self.checksum.take().map(ChecksumHasher::finish);
         let trailers: Vec<Header<'_>> = match (&self.options.checksum, &value) {
             (Some(kind), Some(v)) => vec![Header::new(kind.header_name(), v)],
             _ => Vec::new(),
         };
-        let trailer_signature = if self.options.encoding == ChunkEncoding::SignedTrailer {
-            Some(self.signer.sign_trailer(&trailers)?)
-        } else {
-            None
-        };
-        let mut section = [0u8; 256];
-        let n = trailer_section(&trailers, trailer_signature.as_ref(), &mut section)?;
+        let signs_trailer = self.options.encoding.has_trailer() && signs;
+        let mut section = [0u8; 512];
+        let n = self
+            .signer
+            .trailer(&trailers, signs_trailer, &mut section)?;
         out.extend_from_slice(&section[..n]);
         self.finished = true;
         Ok(())
@@ -508,9 +602,9 @@ impl Signer {
         options: &AwsChunked,
         decoded_len: u64,
     ) -> Result<(SignedHeaders, ChunkEncoder), Error> {
-        check_payload(req, options)?;
+        check_payload(self, req, options)?;
         let (signed, key, time) = self.sign_keeping_key(req)?;
-        let encoder = ChunkEncoder::new(key, time, signed.signature(), *options, decoded_len)?;
+        let encoder = encoder(key, time, signed.signature(), *options, decoded_len)?;
         Ok((signed, encoder))
     }
 
@@ -524,14 +618,40 @@ impl Signer {
         options: &AwsChunked,
         decoded_len: u64,
     ) -> Result<(SignedHeaders, ChunkEncoder), Error> {
-        check_payload(req, options)?;
+        check_payload(self, req, options)?;
         let (signed, key, time) = self.sign_keeping_key_async(req).await?;
-        let encoder = ChunkEncoder::new(key, time, signed.signature(), *options, decoded_len)?;
+        let encoder = encoder(key, time, signed.signature(), *options, decoded_len)?;
         Ok((signed, encoder))
     }
 }
 
-fn check_payload(req: &Request<'_>, options: &AwsChunked) -> Result<(), Error> {
+/// The encoder continuing the chain of the key a request was signed with.
+fn encoder(
+    key: ChainKey,
+    time: Timestamp,
+    seed: &str,
+    options: AwsChunked,
+    decoded_len: u64,
+) -> Result<ChunkEncoder, Error> {
+    match key {
+        ChainKey::V4(key) => ChunkEncoder::new(key, time, seed, options, decoded_len),
+        #[cfg(feature = "sigv4a")]
+        ChainKey::V4a(key, service) => {
+            ChunkEncoder::new_v4a(key, time, &service, seed, options, decoded_len)
+        }
+    }
+}
+
+/// The request is signed with the streaming marker of `options` (as the signer sends
+/// them), and a SigV4A signer's chain is never written with SigV4's encoding or the reverse.
+fn check_payload(signer: &Signer, req: &Request<'_>, options: &AwsChunked) -> Result<(), Error> {
+    let signed = options.encoding.signs_chunks();
+    if signed && options.encoding.is_sigv4a() != signer.is_sigv4a() {
+        return Err(Error::Unsupported(
+            "the aws-chunked encoding is not the signer's algorithm: use \
+             AwsChunked::for_signer (SigV4A signs STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD)",
+        ));
+    }
     if req.payload == options.encoding.payload() {
         Ok(())
     } else {

@@ -147,8 +147,10 @@ impl Signer {
     /// `content-encoding: aws-chunked` (ahead of any other coding), `content-length` (the
     /// encoded length), `x-amz-decoded-content-length`, `x-amz-trailer` and
     /// `x-amz-sdk-checksum-algorithm` for a checksum, and the signature headers (the
-    /// payload signed as `options`' streaming marker); drops `transfer-encoding`. Wrap the
-    /// body in [`crate::chunked::AwsChunkedReader`] with the encoder returned.
+    /// payload signed as `options`' streaming marker, SigV4A's for a SigV4A signer:
+    /// [`crate::chunked::AwsChunked::for_signer`]); drops `transfer-encoding`. Wrap the
+    /// body in [`crate::chunked::AwsChunkedReader`] with the encoder returned, whose
+    /// [`options`](crate::chunked::ChunkEncoder::options) give the encoded length.
     ///
     /// # Errors
     /// As [`Signer::sign`].
@@ -160,6 +162,7 @@ impl Signer {
         decoded_len: u64,
         options: &crate::chunked::AwsChunked,
     ) -> Result<crate::chunked::ChunkEncoder, Error> {
+        let options = &options.for_signer(self);
         self.chunked_headers(headers, decoded_len, options)?;
         let (signed, encoder) = {
             let views = views(headers);
@@ -182,6 +185,7 @@ impl Signer {
         decoded_len: u64,
         options: &crate::chunked::AwsChunked,
     ) -> Result<crate::chunked::ChunkEncoder, Error> {
+        let options = &options.for_signer(self);
         self.chunked_headers(headers, decoded_len, options)?;
         let (signed, encoder) = {
             let views = views(headers);

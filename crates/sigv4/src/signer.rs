@@ -201,6 +201,29 @@ impl Signer {
         req: &Request<'_>,
         presign: Option<Duration>,
     ) -> Result<(String, String), Error> {
+        self.explain_as(req, presign, true)
+    }
+
+    /// [`Signer::explain`] with the session token left in the canonical request, byte for
+    /// byte what is hashed (to compare with another signer's text, as `sigv4 sign --json`
+    /// does). The text then holds the token: do not log it.
+    ///
+    /// # Errors
+    /// As [`Signer::sign`].
+    pub fn explain_unredacted(
+        &self,
+        req: &Request<'_>,
+        presign: Option<Duration>,
+    ) -> Result<(String, String), Error> {
+        self.explain_as(req, presign, false)
+    }
+
+    fn explain_as(
+        &self,
+        req: &Request<'_>,
+        presign: Option<Duration>,
+        redact: bool,
+    ) -> Result<(String, String), Error> {
         let creds = self.credentials()?;
         let location = match presign {
             Some(d) => Location::Query {
@@ -209,7 +232,13 @@ impl Signer {
             None => Location::Headers,
         };
         self.with_params(creds.as_ref(), req, |params| {
-            Ok(render(req, params, location)?)
+            if redact {
+                Ok(render(req, params, location)?)
+            } else {
+                let (mut creq, mut sts) = (String::new(), String::new());
+                params.render(req, location, &mut creq, &mut sts)?;
+                Ok((creq, sts))
+            }
         })
     }
 
@@ -450,7 +479,7 @@ impl Signer {
     pub(crate) fn sign_keeping_key(
         &self,
         req: &Request<'_>,
-    ) -> Result<(SignedHeaders, SigningKey, Timestamp), Error> {
+    ) -> Result<(SignedHeaders, ChainKey, Timestamp), Error> {
         let creds = self.credentials()?;
         self.sign_keeping_key_with(creds.as_ref(), req)
     }
@@ -459,7 +488,7 @@ impl Signer {
     pub(crate) async fn sign_keeping_key_async(
         &self,
         req: &Request<'_>,
-    ) -> Result<(SignedHeaders, SigningKey, Timestamp), Error> {
+    ) -> Result<(SignedHeaders, ChainKey, Timestamp), Error> {
         let creds = self.credentials_async().await?;
         self.sign_keeping_key_with(creds.as_ref(), req)
     }
@@ -468,15 +497,28 @@ impl Signer {
         &self,
         creds: Option<&Arc<Credentials>>,
         req: &Request<'_>,
-    ) -> Result<(SignedHeaders, SigningKey, Timestamp), Error> {
+    ) -> Result<(SignedHeaders, ChainKey, Timestamp), Error> {
         self.with_params(creds, req, |params| match params {
-            AnyParams::V4(v4) => Ok((signed_headers(req, params)?, v4.key.clone(), v4.time)),
+            AnyParams::V4(v4) => Ok((
+                signed_headers(req, params)?,
+                ChainKey::V4(v4.key.clone()),
+                v4.time,
+            )),
             #[cfg(feature = "sigv4a")]
-            AnyParams::V4a(_) => Err(Error::Unsupported(
-                "aws-chunked uploads are signed with SigV4 only: sign the body whole, or \
-                 send it as UNSIGNED-PAYLOAD, with SigV4A",
+            AnyParams::V4a(v4a) => Ok((
+                signed_headers(req, params)?,
+                ChainKey::V4a(self.v4a_key(creds)?, self.inner.service.clone()),
+                v4a.time,
             )),
         })
+    }
+
+    /// Whether this signer signs SigV4A.
+    pub fn is_sigv4a(&self) -> bool {
+        #[cfg(feature = "sigv4a")]
+        return self.inner.region_set.is_some();
+        #[cfg(not(feature = "sigv4a"))]
+        return false;
     }
 
     fn presign_with(
@@ -496,6 +538,16 @@ impl Signer {
             })
         })
     }
+}
+
+/// The key an aws-chunked body goes on signing with: the day's SigV4 key, or the SigV4A key
+/// and the service of its scope.
+// Built once per upload and moved into its encoder: the size difference does not matter.
+#[allow(clippy::large_enum_variant)]
+pub(crate) enum ChainKey {
+    V4(SigningKey),
+    #[cfg(feature = "sigv4a")]
+    V4a(Arc<sigv4_core::SigV4aKey>, String),
 }
 
 /// The core's parameters of one signing, for the signer's algorithm.
