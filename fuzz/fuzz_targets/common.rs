@@ -137,9 +137,48 @@ pub fn signing_payload<'a>(input: &'a Input, presigned: bool) -> Payload<'a> {
 /// Signs `input` (in headers, or presigned for `input.expires` seconds) at the key's own
 /// time and returns the request as received, with the server that accepts it; `None` when
 /// the signer refuses the input.
+/// The key a server verifies with: the SigV4 key of the scope, or the SigV4A key (whose
+/// public half it holds).
+#[derive(Clone)]
+pub enum Keys {
+    V4(SigningKey),
+    V4a(sigv4_core::SigV4aKey),
+}
+
+/// The SigV4A region set an input signs for, when it signs SigV4A: chosen by the bits of
+/// `mode` above the path mode (so the corpus of SigV4-only days still decodes as it did):
+/// none (SigV4), the region, `*`, a prefix wildcard, or a list ending in the region.
+pub fn region_set(input: &Input) -> Option<String> {
+    let region = &input.region;
+    match (input.mode / 3) % 5 {
+        0 | 1 => None,
+        2 => Some(region.clone()),
+        3 => Some("*".into()),
+        _ => Some(format!(
+            "{}*,{region}",
+            region.get(..region.len().min(3)).unwrap_or("")
+        )),
+    }
+}
+
 pub fn sign_received(input: &Input, presigned: bool) -> Option<(Received, Server, SigningKey)> {
+    match sign_received_any(input, presigned, None)? {
+        (r, s, Keys::V4(k)) => Some((r, s, k)),
+        _ => None,
+    }
+}
+
+/// [`sign_received`] with SigV4A for `region_set` when given.
+pub fn sign_received_any(
+    input: &Input,
+    presigned: bool,
+    region_set: Option<&str>,
+) -> Option<(Received, Server, Keys)> {
     let key_time = Timestamp::from_unix(input.key_time.rem_euclid(4_000_000_000)).ok()?;
-    let key = SigningKey::derive(&input.secret, key_time, &input.region, &input.service).ok()?;
+    let key = match region_set {
+        None => Keys::V4(SigningKey::derive(&input.secret, key_time, &input.region, &input.service).ok()?),
+        Some(_) => Keys::V4a(sigv4_core::SigV4aKey::derive(&input.access_key_id, &input.secret).ok()?),
+    };
     let kept: Vec<(String, Vec<u8>)> = input
         .headers
         .iter()
@@ -158,13 +197,6 @@ pub fn sign_received(input: &Input, presigned: bool) -> Option<(Received, Server
     };
     let unsigned: Vec<&str> = input.unsigned_headers.iter().map(String::as_str).collect();
     let path_mode = path_mode(input);
-    let params = SigningParams {
-        access_key_id: &input.access_key_id,
-        session_token: input.token.as_deref(),
-        key: &key,
-        time: key_time,
-        settings: settings(input, &unsigned),
-    };
     let mut received = Received {
         method: input.method.clone(),
         https: input.https,
@@ -174,11 +206,42 @@ pub fn sign_received(input: &Input, presigned: bool) -> Option<(Received, Server
         headers: kept.clone(),
         body: input.body.clone(),
     };
-    if presigned {
-        let q = sigv4_core::presign(&req, &params, input.expires).ok()?.to_string();
+    let settings = settings(input, &unsigned);
+    let (presigned_query, signed) = match (&key, region_set) {
+        (Keys::V4(key), _) => {
+            let params = SigningParams {
+                access_key_id: &input.access_key_id,
+                session_token: input.token.as_deref(),
+                key,
+                time: key_time,
+                settings,
+            };
+            if presigned {
+                (Some(sigv4_core::presign(&req, &params, input.expires).ok()?.to_string()), None)
+            } else {
+                (None, Some(sigv4_core::sign(&req, &params).ok()?))
+            }
+        }
+        (Keys::V4a(key), set) => {
+            let params = sigv4_core::SigningParamsV4a {
+                access_key_id: &input.access_key_id,
+                session_token: input.token.as_deref(),
+                key,
+                region_set: set.unwrap_or("*"),
+                service: &input.service,
+                time: key_time,
+                settings,
+            };
+            if presigned {
+                (Some(sigv4_core::presign_v4a(&req, &params, input.expires).ok()?.to_string()), None)
+            } else {
+                (None, Some(sigv4_core::sign_v4a(&req, &params).ok()?))
+            }
+        }
+    };
+    if let Some(q) = presigned_query {
         received.query = if input.query.is_empty() { q } else { format!("{}&{q}", input.query) };
-    } else {
-        let signed = sigv4_core::sign(&req, &params).ok()?;
+    } else if let Some(signed) = signed {
         let out: Vec<(String, Vec<u8>)> =
             signed.headers().map(|(n, v)| (n.to_string(), v.as_bytes().to_vec())).collect();
         received.headers.retain(|(n, _)| !out.iter().any(|(o, _)| o.eq_ignore_ascii_case(n)));
@@ -203,6 +266,16 @@ pub fn verify_received(
     key: &SigningKey,
     creq: &mut String,
 ) -> Result<sigv4_core::Verified, sigv4_core::Error> {
+    verify_received_any(r, server, &Keys::V4(key.clone()), creq)
+}
+
+/// [`verify_received`] with either algorithm's key, through `verify_any`.
+pub fn verify_received_any(
+    r: &Received,
+    server: &Server,
+    key: &Keys,
+    creq: &mut String,
+) -> Result<sigv4_core::Verified, sigv4_core::Error> {
     let views: Vec<Header<'_>> = r.headers.iter().map(|(n, v)| Header { name: n, value: v }).collect();
     let req = Request {
         method: &r.method,
@@ -214,8 +287,13 @@ pub fn verify_received(
         payload: Payload::Bytes(&r.body),
     };
     let mut sts = String::new();
-    let lookup = |id: &str, _: &sigv4_core::Scope| (id == server.access_key_id).then(|| key.clone());
-    sigv4_core::verify_explained(&req, &server.policy(), lookup, creq, &mut sts)
+    let lookup = |id: &str, _: &sigv4_core::Scope| {
+        (id == server.access_key_id).then(|| match key {
+            Keys::V4(k) => sigv4_core::VerifyingKey::SigV4(k.clone()),
+            Keys::V4a(k) => sigv4_core::VerifyingKey::SigV4a(k.public_key()),
+        })
+    };
+    sigv4_core::verify_any_explained(&req, &server.policy(), lookup, creq, &mut sts)
 }
 
 /// Percent-decodes a query key as the verifier reads it.

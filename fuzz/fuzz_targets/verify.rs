@@ -1,8 +1,10 @@
-//! A signed request, then any number of changes an attacker may make (bytes set, inserted
-//! or removed anywhere, headers added, copied or dropped, query parameters appended),
-//! verified: never a panic; a changed request verifies only when the canonical request
-//! the verifier computed is the one originally signed: whatever else changed is outside
-//! what the signature covers.
+//! A signed request (SigV4, or SigV4A for a region set, as `common::region_set` picks),
+//! then any number of changes an attacker may make (bytes set, inserted or removed
+//! anywhere, headers added, copied or dropped, query parameters appended), verified: never
+//! a panic; a changed request verifies only when the canonical request the verifier
+//! computed is the one originally signed (whatever else changed is outside what the
+//! signature covers), and then with the original's replay key (for SigV4A, whose ECDSA
+//! signatures anyone can rewrite into other valid ones, that key must not change with them).
 #![no_main]
 mod common;
 use libfuzzer_sys::fuzz_target;
@@ -54,11 +56,14 @@ fn with_part(r: &mut common::Received, part: u8, f: impl FnOnce(&mut Vec<u8>)) {
 }
 
 fuzz_target!(|case: Case| {
-    let Some((received, mut server, key)) = common::sign_received(&case.input, case.presigned) else {
+    let set = common::region_set(&case.input);
+    let Some((received, mut server, key)) =
+        common::sign_received_any(&case.input, case.presigned, set.as_deref())
+    else {
         return;
     };
     let mut creq = String::new();
-    let original = common::verify_received(&received, &server, &key, &mut creq);
+    let original = common::verify_received_any(&received, &server, &key, &mut creq);
     let mut r = received.clone();
     for change in case.changes.iter().take(8) {
         match change {
@@ -102,10 +107,13 @@ fuzz_target!(|case: Case| {
         server.now = now;
     }
     let mut creq_changed = String::new();
-    let changed = common::verify_received(&r, &server, &key, &mut creq_changed);
+    let changed = common::verify_received_any(&r, &server, &key, &mut creq_changed);
     // A request refused as signed (for a reason its input shows) may be mended by a change.
-    if let (Ok(_), Ok(v)) = (&original, changed) {
+    if let (Ok(o), Ok(v)) = (&original, changed) {
         assert_eq!(creq_changed, creq, "verified with another canonical request: {r:?}");
         assert_eq!(v.access_key_id(), case.input.access_key_id);
+        if o.time() == v.time() {
+            assert_eq!(v.signature(), o.signature(), "another replay key: {r:?}");
+        }
     }
 });

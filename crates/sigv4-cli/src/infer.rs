@@ -39,7 +39,12 @@ pub(crate) fn infer(host: &str) -> Result<(String, String), String> {
             labels[r].to_string()
         } else if let Some(r) = label.strip_prefix("s3-").filter(|r| is_region(r)) {
             r.to_string() // legacy s3-eu-west-1
-        } else if label == "s3-external-1" || label == "s3" || label == "s3-accelerate" {
+        } else if matches!(
+            label,
+            "s3-external-1" | "s3" | "s3-accelerate" | "s3-global"
+        ) {
+            // s3-global: a Multi-Region Access Point, signed with SigV4A (whose scope has
+            // no region; this one only names the signer's home region).
             global.to_string()
         } else {
             return Err(fail());
@@ -107,6 +112,11 @@ mod tests {
             ("s3.eu-west-1.amazonaws.com", "s3", "eu-west-1"),
             ("bucket.s3.amazonaws.com", "s3", "us-east-1"),
             ("s3.amazonaws.com", "s3", "us-east-1"),
+            (
+                "mfzwi23gnjvgw.mrap.accesspoint.s3-global.amazonaws.com",
+                "s3",
+                "us-east-1",
+            ),
             (
                 "my.bucket.s3.eu-central-1.amazonaws.com",
                 "s3",
