@@ -190,3 +190,45 @@ async fn sigv4a_aws_chunked_uploads_in_every_mode() {
         }
     }
 }
+
+/// The layer keeps the SigV4A public keys it derives, but never past a secret's rotation:
+/// after the store's secret changes, the old secret's signatures are refused and the new
+/// one's accepted.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_layers_key_cache_follows_a_rotated_secret() {
+    use std::sync::{Arc, Mutex};
+
+    #[derive(Clone)]
+    struct Rotating(Arc<Mutex<String>>);
+    impl sigv4_hyper::SecretStore for Rotating {
+        fn secret(&self, access_key_id: &str) -> Option<String> {
+            (access_key_id == AK).then(|| self.0.lock().unwrap().clone())
+        }
+    }
+    let store = Rotating(Arc::new(Mutex::new("first secret".into())));
+    let port = sigv4_tests::servers::serve_layer(sigv4_hyper::VerifyLayer::new(
+        "us-east-1",
+        "execute-api",
+        store.clone(),
+    ))
+    .await;
+    let url = format!("http://127.0.0.1:{port}/items");
+    let get = |secret: &'static str| {
+        let url = url.clone();
+        async move {
+            let signer = signer("execute-api", secret, "*");
+            send(ALL[0], &signer, Method::GET, &url, &[], Body::Bytes(vec![]))
+                .await
+                .status
+        }
+    };
+    assert_eq!(get("first secret").await, 200);
+    assert_eq!(get("first secret").await, 200, "from the cache");
+    *store.0.lock().unwrap() = "second secret".into();
+    assert_eq!(
+        get("first secret").await,
+        403,
+        "the old secret after rotation"
+    );
+    assert_eq!(get("second secret").await, 200);
+}

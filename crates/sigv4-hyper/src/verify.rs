@@ -88,6 +88,45 @@ struct Config {
     buffer_limit: usize,
     record_canonical_request: bool,
     allow_transfer_encoding: bool,
+    /// SigV4A public keys derived from secrets (a scalar multiplication each, ~90 us),
+    /// shared by the layer's clones.
+    #[cfg(feature = "sigv4a")]
+    v4a_keys: Arc<V4aKeys>,
+}
+
+/// The public keys of recent SigV4A signers, each under its access key id and the SHA-256
+/// of the secret it came from (a rotated secret derives anew), at most [`V4A_KEYS_KEPT`].
+#[cfg(feature = "sigv4a")]
+#[derive(Default)]
+struct V4aKeys(std::sync::Mutex<Vec<(String, [u8; 32], sigv4_core::SigV4aPublicKey)>>);
+
+#[cfg(feature = "sigv4a")]
+const V4A_KEYS_KEPT: usize = 64;
+
+#[cfg(feature = "sigv4a")]
+impl V4aKeys {
+    fn public_key(&self, ak: &str, secret: &str) -> Option<sigv4_core::SigV4aPublicKey> {
+        let digest: [u8; 32] = Sha256::digest(secret.as_bytes()).into();
+        let lock = || {
+            self.0
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+        };
+        let found = lock()
+            .iter()
+            .find(|(a, d, _)| a == ak && *d == digest)
+            .map(|(_, _, k)| *k);
+        if found.is_some() {
+            return found;
+        }
+        let key = sigv4_core::SigV4aKey::derive(ak, secret).ok()?.public_key();
+        let mut keys = lock();
+        if keys.len() >= V4A_KEYS_KEPT {
+            keys.remove(0);
+        }
+        keys.push((ak.to_string(), digest, key));
+        Some(key)
+    }
 }
 
 impl VerifyLayer {
@@ -110,6 +149,8 @@ impl VerifyLayer {
                 buffer_limit: 8 << 20,
                 record_canonical_request: false,
                 allow_transfer_encoding: false,
+                #[cfg(feature = "sigv4a")]
+                v4a_keys: Arc::default(),
             },
         }
     }
@@ -523,9 +564,7 @@ fn key_lookup(
         let secret = zeroize::Zeroizing::new(config.secrets.secret(ak)?);
         if scope.is_without_region() {
             #[cfg(feature = "sigv4a")]
-            return sigv4_core::SigV4aKey::derive(ak, &secret)
-                .ok()
-                .map(|k| k.public_key().into());
+            return config.v4a_keys.public_key(ak, &secret).map(Into::into);
             #[cfg(not(feature = "sigv4a"))]
             return None;
         }
