@@ -226,9 +226,12 @@ impl Signer {
     /// `path_mode`: `"s3"` (the default for `s3`), `"service"` (others: dot segments
     /// removed, encoded twice) or `"service-unnormalized"`; `session_token_after`: append
     /// the token after signing, as some services want; `content_sha256_header`: add and
-    /// sign `x-amz-content-sha256` (the default for `s3`).
+    /// sign `x-amz-content-sha256` (the default for `s3`); `region_set`: sign with SigV4A
+    /// (`AWS4-ECDSA-P256-SHA256`) for these regions (`"us-east-1,eu-west-1"`, `"us-*"`,
+    /// `"*"`), as S3 Multi-Region Access Points require.
     #[new]
-    #[pyo3(signature = (service, region=None, credentials=None, *, path_mode=None, session_token_after=false, content_sha256_header=None))]
+    #[pyo3(signature = (service, region=None, credentials=None, *, path_mode=None, session_token_after=false, content_sha256_header=None, region_set=None))]
+    #[allow(clippy::too_many_arguments, reason = "a Python keyword API")]
     fn new(
         service: &str,
         region: Option<&str>,
@@ -236,6 +239,7 @@ impl Signer {
         path_mode: Option<&str>,
         session_token_after: bool,
         content_sha256_header: Option<bool>,
+        region_set: Option<&str>,
     ) -> PyResult<Self> {
         if service.is_empty() {
             return Err(PyValueError::new_err("service must not be empty"));
@@ -263,6 +267,9 @@ impl Signer {
         }
         if let Some(add) = content_sha256_header {
             builder = builder.content_sha256_header(add);
+        }
+        if let Some(set) = region_set {
+            builder = builder.sigv4a(set);
         }
         Ok(Self {
             inner: builder.build(),
@@ -638,17 +645,29 @@ fn verify<'py>(
     if let Some(u) = unsigned_payload {
         policy.allow_unsigned_payload = u;
     }
-    let lookup = |ak: &str, scope: &sigv4_core::Scope| {
+    // SigV4 and SigV4A alike: a scope without a region is SigV4A's, checked with the
+    // public key of the key the secret derives.
+    let lookup = |ak: &str, scope: &sigv4_core::Scope| -> Option<sigv4_core::VerifyingKey> {
         let secret = secrets.get(ak)?;
+        if scope.is_without_region() {
+            let key = sigv4_core::SigV4aKey::derive(ak, secret).ok()?;
+            return Some(key.public_key().into());
+        }
         let day =
             sigv4_core::Timestamp::parse_amz_date(&format!("{}T000000Z", scope.date())).ok()?;
-        sigv4_core::SigningKey::derive(secret, day, scope.region(), scope.service()).ok()
+        let key = sigv4_core::SigningKey::derive(secret, day, scope.region(), scope.service());
+        key.ok().map(Into::into)
     };
-    let verified = sigv4_core::verify(&req, &policy, lookup)
+    let verified = sigv4_core::verify_any(&req, &policy, lookup)
         .map_err(|e| VerificationError::new_err(e.to_string()))?;
     let out = PyDict::new(py);
     out.set_item("access_key_id", verified.access_key_id())?;
     out.set_item("scope", verified.scope().as_str())?;
+    let algorithm = match verified.algorithm() {
+        sigv4_core::Algorithm::EcdsaP256Sha256 => "AWS4-ECDSA-P256-SHA256",
+        _ => "AWS4-HMAC-SHA256",
+    };
+    out.set_item("algorithm", algorithm)?;
     Ok(out)
 }
 

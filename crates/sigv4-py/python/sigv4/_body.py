@@ -45,12 +45,12 @@ class AuthConfig:
     go ``UNSIGNED-PAYLOAD``."""
 
     def __init__(self, service=None, region=None, credentials=None, signer=None,
-                 unsigned_payload=False):
+                 unsigned_payload=False, region_set=None):
         if signer is None:
             if service is None:
                 raise TypeError("SigV4Auth needs a service (or a signer)")
             from sigv4._sigv4 import Signer
 
-            signer = Signer(service, region, credentials)
+            signer = Signer(service, region, credentials, region_set=region_set)
         self.signer = signer
         self.unsigned_payload = unsigned_payload

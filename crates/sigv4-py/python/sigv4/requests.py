@@ -11,6 +11,8 @@ class SigV4Auth(AuthConfig, _requests.auth.AuthBase):
     ``service`` and ``region`` (found as the AWS SDKs find it when None); ``credentials``
     a ``sigv4.Credentials`` (the AWS SDKs' default chain when None); or a ready ``signer``.
     ``unsigned_payload=True``: S3 bodies go ``UNSIGNED-PAYLOAD``, never read to be hashed.
+    ``region_set="us-*"`` (or ``"*"``, ``"us-east-1,eu-west-1"``): sign with SigV4A, as S3
+    Multi-Region Access Points require.
     """
 
     def __call__(self, r):
