@@ -1,4 +1,8 @@
-//! The canonical request, prepared on the stack and streamed into a [`Sink`]:
+//! The canonical request, prepared on the stack and streamed into a [`Sink`]. The first of
+//! the signing modules, in their one-way order: the canonical request (here, with the
+//! inputs of a signing, `Ctx`), then the string to sign (`string_to_sign`), then the
+//! signature (`sign`, `presign`).
+//!
 //!
 //! ```text
 //! method \n canonical URI \n canonical query \n canonical headers \n signed headers \n payload hash
@@ -8,12 +12,12 @@ pub(crate) mod headers;
 pub(crate) mod path;
 pub(crate) mod query;
 
-use crate::date::AmzDate;
+use crate::date::{AmzDate, Timestamp};
 use crate::encode::put_encoded;
 use crate::error::Error;
+use crate::key::Scope;
 use crate::request::{Payload, Request};
-use crate::settings::SessionTokenMode;
-use crate::sign::Ctx;
+use crate::settings::{SessionTokenMode, Settings};
 use crate::sink::{hex32, Sink};
 use headers::{Entries, Entry};
 use query::{Kind, Param, Params};
@@ -50,6 +54,48 @@ impl Algorithm {
             .find(|a| a.as_str() == name)
     }
 }
+/// Longest access key id accepted.
+pub const MAX_ACCESS_KEY_ID_LEN: usize = 128;
+
+/// One signing's inputs besides the request and the key, for either algorithm.
+#[derive(Clone, Copy)]
+pub(crate) struct Ctx<'a, 's> {
+    pub(crate) access_key_id: &'a str,
+    pub(crate) session_token: Option<&'a str>,
+    /// The key's scope (SigV4), or one made for the request (SigV4A).
+    pub(crate) scope: &'s Scope,
+    pub(crate) time: Timestamp,
+    pub(crate) settings: Settings<'a>,
+    /// SigV4A's `X-Amz-Region-Set`; `None` for SigV4.
+    pub(crate) region_set: Option<&'a str>,
+}
+
+impl Ctx<'_, '_> {
+    pub(crate) fn algorithm(&self) -> Algorithm {
+        match self.region_set {
+            None => Algorithm::HmacSha256,
+            Some(_) => Algorithm::EcdsaP256Sha256,
+        }
+    }
+
+    pub(crate) fn validate(&self) -> Result<(), Error> {
+        let ak = self.access_key_id.as_bytes();
+        let ak_ok = |b: &u8| b.is_ascii_graphic() && !matches!(b, b'/' | b',' | b'=');
+        if ak.is_empty() || ak.len() > MAX_ACCESS_KEY_ID_LEN || !ak.iter().all(ak_ok) {
+            return Err(Error::AccessKeyId);
+        }
+        if let Some(token) = self.session_token {
+            if token.is_empty() || !token.bytes().all(|b| b.is_ascii_graphic()) {
+                return Err(Error::SessionToken);
+            }
+        }
+        if !self.scope.covers(self.time) {
+            return Err(Error::KeyDate);
+        }
+        Ok(())
+    }
+}
+
 /// Longest `X-Amz-Expires` accepted: seven days.
 pub const MAX_EXPIRES: u32 = 604_800;
 

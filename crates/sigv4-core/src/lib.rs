@@ -28,7 +28,7 @@ mod verify;
 
 pub use canonical::headers::{MAX_HEADERS, MAX_SIGNED_HEADERS_LEN};
 pub use canonical::query::MAX_QUERY_PARAMETERS;
-pub use canonical::{Algorithm, Location, ALGORITHM, MAX_EXPIRES};
+pub use canonical::{Algorithm, Location, ALGORITHM, MAX_ACCESS_KEY_ID_LEN, MAX_EXPIRES};
 pub use chunked::{
     chunk_header, trailer_section, ChunkEncoding, ChunkHeader, ChunkSignature, ChunkSigner,
     MIN_CHUNK_LEN,
@@ -46,7 +46,6 @@ pub use request::{Header, Payload, Request, Scheme};
 pub use settings::{PathMode, SessionTokenMode, Settings, DEFAULT_UNSIGNED_HEADERS};
 pub use sign::{
     canonical_request, sign, string_to_sign, HeaderSignature, SigningParams, AUTHORIZATION_CAP,
-    MAX_ACCESS_KEY_ID_LEN,
 };
 #[cfg(feature = "sigv4a")]
 #[cfg_attr(docsrs, doc(cfg(feature = "sigv4a")))]

@@ -1,12 +1,13 @@
 //! Query signing: presigned URLs.
 
+use crate::canonical::Ctx;
 use crate::canonical::{headers, Algorithm, Canonical, Encoding, Fixed, Location, Scratch};
 use crate::date::AmzDate;
 use crate::encode::put_encoded;
 use crate::error::Error;
 use crate::key::Scope;
 use crate::request::Request;
-use crate::sign::{compute_signature, Ctx, Key, SigText, SigningParams};
+use crate::sign::{compute_signature, Key, SigText, SigningParams};
 use crate::sink::{CountSink, Sink, SliceSink, TextSink};
 use core::fmt;
 

@@ -1,17 +1,15 @@
 //! Signing in headers, and the text renderings of what is signed.
 
-use crate::canonical::{Algorithm, Canonical, Fixed, Location, PayloadHash, Scratch};
+use crate::canonical::{Canonical, Ctx, Fixed, Location, PayloadHash, Scratch};
 use crate::date::{AmzDate, Timestamp};
 use crate::error::Error;
-use crate::key::{Scope, SigningKey};
+use crate::key::SigningKey;
 use crate::request::Request;
 use crate::settings::Settings;
 use crate::sink::{hex32, Buf, HashSink, Sink, TextSink};
 use crate::string_to_sign as sts;
 use core::fmt;
 
-/// Longest access key id accepted.
-pub const MAX_ACCESS_KEY_ID_LEN: usize = 128;
 /// Capacity of the `Authorization` value [`sign`] returns.
 pub const AUTHORIZATION_CAP: usize = 1536;
 
@@ -45,51 +43,12 @@ impl<'a> SigningParams<'a> {
     }
 }
 
-/// One signing's inputs besides the request and the key, for either algorithm.
-#[derive(Clone, Copy)]
-pub(crate) struct Ctx<'a, 's> {
-    pub(crate) access_key_id: &'a str,
-    pub(crate) session_token: Option<&'a str>,
-    /// The key's scope (SigV4), or one made for the request (SigV4A).
-    pub(crate) scope: &'s Scope,
-    pub(crate) time: Timestamp,
-    pub(crate) settings: Settings<'a>,
-    /// SigV4A's `X-Amz-Region-Set`; `None` for SigV4.
-    pub(crate) region_set: Option<&'a str>,
-}
-
 /// The key a signature is computed with.
 #[derive(Clone, Copy)]
 pub(crate) enum Key<'k> {
     Hmac(&'k SigningKey),
     #[cfg(feature = "sigv4a")]
     Ecdsa(&'k crate::v4a::SigV4aKey),
-}
-
-impl Ctx<'_, '_> {
-    pub(crate) fn algorithm(&self) -> Algorithm {
-        match self.region_set {
-            None => Algorithm::HmacSha256,
-            Some(_) => Algorithm::EcdsaP256Sha256,
-        }
-    }
-
-    pub(crate) fn validate(&self) -> Result<(), Error> {
-        let ak = self.access_key_id.as_bytes();
-        let ak_ok = |b: &u8| b.is_ascii_graphic() && !matches!(b, b'/' | b',' | b'=');
-        if ak.is_empty() || ak.len() > MAX_ACCESS_KEY_ID_LEN || !ak.iter().all(ak_ok) {
-            return Err(Error::AccessKeyId);
-        }
-        if let Some(token) = self.session_token {
-            if token.is_empty() || !token.bytes().all(|b| b.is_ascii_graphic()) {
-                return Err(Error::SessionToken);
-            }
-        }
-        if !self.scope.covers(self.time) {
-            return Err(Error::KeyDate);
-        }
-        Ok(())
-    }
 }
 
 /// A signature as the hex text it is sent as: 64 digits for SigV4, up to 144 (a DER

@@ -18,15 +18,14 @@
 //!   signers use random nonces and verify the same way.
 
 use crate::canonical::Location;
+use crate::canonical::{Ctx, MAX_ACCESS_KEY_ID_LEN};
 use crate::date::Timestamp;
 use crate::error::Error;
 use crate::key::{Scope, MAX_SECRET_LEN};
 use crate::presign::{presign_with, PresignedQuery, ScopeRef};
 use crate::request::Request;
 use crate::settings::Settings;
-use crate::sign::{
-    render, sign_with, Ctx, HeaderSignature, Key, Rendering, SigText, MAX_ACCESS_KEY_ID_LEN,
-};
+use crate::sign::{render, sign_with, HeaderSignature, Key, Rendering, SigText};
 use core::fmt;
 use hmac::{Hmac, Mac};
 use p256::ecdsa::signature::Verifier;

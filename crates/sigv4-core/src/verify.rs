@@ -82,6 +82,7 @@
 //! - **The clock.** `policy.now` must come from a clock the client cannot move.
 
 use crate::canonical::query::{self, Params};
+use crate::canonical::Ctx;
 use crate::canonical::{
     headers, Algorithm, Canonical, Fixed, PayloadHash, Scratch, AUTH_PARAMS, MAX_EXPIRES,
 };
@@ -91,7 +92,7 @@ use crate::error::Error;
 use crate::key::{Scope, SigningKey};
 use crate::request::{Payload, Request};
 use crate::settings::{PathMode, SessionTokenMode, Settings};
-use crate::sign::{Ctx, SigText};
+use crate::sign::SigText;
 use crate::sink::{hex32, Buf, HashSink, Sink, TextSink};
 use crate::string_to_sign as sts;
 use core::fmt;
