@@ -218,3 +218,81 @@ fn sigv4a_key_derivation_signing_and_verifying_allocate_nothing() {
     assert_eq!((signed_count, verified), (cases.len(), cases.len()));
     assert_eq!(count, 0, "heap allocations in SigV4A");
 }
+
+/// The `http` path every adapter takes, with static credentials and the key cache warm:
+/// `Signer::sign_http` allocates at most one per header value it writes into the
+/// `HeaderMap` plus one, and `presign_http` at most two, for the benches' W1 (an S3 GET
+/// with `range` and `user-agent`) and W3 (the same, presigned) and W4 (a DynamoDB PutItem
+/// with a session token).
+#[test]
+fn the_http_path_allocates_one_per_header_value_plus_one() {
+    use http::{HeaderMap, HeaderValue, Method, Uri};
+    use sigv4::http::Body;
+    use sigv4::{Credentials, Signer};
+
+    let w1: Uri =
+        "https://examplebucket.s3.amazonaws.com/photos/2024/a%20b.jpg?list-type=2&prefix=x"
+            .parse()
+            .unwrap();
+    let mut w1_headers = HeaderMap::new();
+    w1_headers.insert("x-amz-date", HeaderValue::from_static("20240101T120000Z"));
+    w1_headers.insert("range", HeaderValue::from_static("bytes=0-1023"));
+    w1_headers.insert("user-agent", HeaderValue::from_static("bench/1.0"));
+    let s3 = Signer::builder("s3", "us-east-1")
+        .credentials(Credentials::new("AKIAIOSFODNN7EXAMPLE", "secret"))
+        .build();
+
+    let w4: Uri = "https://dynamodb.us-east-1.amazonaws.com/".parse().unwrap();
+    let mut w4_headers = HeaderMap::new();
+    w4_headers.insert("x-amz-date", HeaderValue::from_static("20240101T120000Z"));
+    w4_headers.insert(
+        "content-type",
+        HeaderValue::from_static("application/x-amz-json-1.0"),
+    );
+    w4_headers.insert(
+        "x-amz-target",
+        HeaderValue::from_static("DynamoDB_20120810.PutItem"),
+    );
+    let ddb = Signer::builder("dynamodb", "us-east-1")
+        .credentials(
+            Credentials::new("AKIAIOSFODNN7EXAMPLE", "secret").with_session_token("token/+="),
+        )
+        .build();
+    let body = vec![b'{'; 2048];
+
+    for (signer, uri, headers, body, written) in [
+        (&s3, &w1, &w1_headers, Body::Bytes(b""), 3),
+        (&ddb, &w4, &w4_headers, Body::Bytes(&body), 3),
+    ] {
+        // Warm: credentials read, the day's key derived.
+        let mut warm = headers.clone();
+        signer
+            .sign_http(&Method::GET, uri, &mut warm, body)
+            .unwrap();
+        let mut h = headers.clone();
+        let count = allocations(|| signer.sign_http(&Method::GET, uri, &mut h, body).unwrap());
+        assert!(h.contains_key("authorization"));
+        assert!(
+            count <= written + 1,
+            "{uri}: {count} allocations for {written} header values"
+        );
+    }
+    let hour = std::time::Duration::from_secs(3600);
+    // Warm: today's key (a presigned URL is dated now).
+    s3.presign_http(&Method::GET, &w1, &HeaderMap::new(), hour)
+        .unwrap();
+    let mut got = None;
+    let count = allocations(|| {
+        got = Some(
+            s3.presign_http(
+                &Method::GET,
+                &w1,
+                &HeaderMap::new(),
+                std::time::Duration::from_secs(3600),
+            )
+            .unwrap(),
+        );
+    });
+    assert!(got.unwrap().query().unwrap().contains("X-Amz-Signature="));
+    assert!(count <= 2, "presign_http: {count} allocations");
+}

@@ -78,6 +78,9 @@ impl Signer {
 
     /// Signs a request given as `http` parts: the signature headers are set on `headers`.
     ///
+    /// With the key cached this allocates one header value per header written, plus at
+    /// most one for the map (tested with a counting allocator).
+    ///
     /// # Errors
     /// As [`Signer::sign`] and [`Signer::payload_for`].
     pub fn sign_http(
@@ -87,12 +90,8 @@ impl Signer {
         headers: &mut HeaderMap,
         body: Body<'_>,
     ) -> Result<(), Error> {
-        let signed = {
-            let payload = self.payload_for(headers, body)?;
-            let views = views(headers);
-            self.sign(&view(method, uri, &views, payload)?)?
-        };
-        apply(headers, signed.iter())
+        let creds = self.current_credentials()?;
+        self.sign_http_with(creds.as_ref(), method, uri, headers, body)
     }
 
     /// [`Signer::sign_http`] for async callers.
@@ -106,13 +105,29 @@ impl Signer {
         headers: &mut HeaderMap,
         body: Body<'_>,
     ) -> Result<(), Error> {
-        let signed = {
-            let payload = self.payload_for(headers, body)?;
-            let views = views(headers);
-            self.sign_async(&view(method, uri, &views, payload)?)
-                .await?
-        };
-        apply(headers, signed.iter())
+        let creds = self.current_credentials_async().await?;
+        self.sign_http_with(creds.as_ref(), method, uri, headers, body)
+    }
+
+    fn sign_http_with(
+        &self,
+        creds: Option<&std::sync::Arc<crate::Credentials>>,
+        method: &Method,
+        uri: &Uri,
+        headers: &mut HeaderMap,
+        body: Body<'_>,
+    ) -> Result<(), Error> {
+        let payload = self.payload_for(headers, body)?;
+        let values = with_views(headers, |views| {
+            let req = view(method, uri, views, payload)?;
+            self.sign_then(creds, &req, |signed| header_values(signed.headers()))
+        })?;
+        // Room for exactly what is added (a larger reserve could grow a map that fits).
+        headers.reserve(values.iter().flatten().count());
+        for (name, value) in values.into_iter().flatten() {
+            headers.insert(name, value);
+        }
+        Ok(())
     }
 
     /// A presigned URI for `method` on `uri`, valid for `expires_in`, signing `headers`
@@ -133,12 +148,13 @@ impl Signer {
         } else {
             Payload::Bytes(b"")
         };
-        let views = views(headers);
-        let presigned = self.presign(&view(method, uri, &views, payload)?, expires_in)?;
-        presigned
-            .url()
-            .parse()
-            .map_err(|e: http::uri::InvalidUri| Error::Http(e.to_string()))
+        let creds = self.current_credentials()?;
+        let url = with_views(headers, |views| {
+            let req = view(method, uri, views, payload)?;
+            self.presigned_url(creds.as_ref(), &req, expires_in)
+        })?;
+        // The string becomes the URI's buffer, not copied.
+        Uri::try_from(url).map_err(|e| Error::Http(e.to_string()))
     }
 }
 
@@ -243,6 +259,44 @@ impl Signer {
         }
         Ok(())
     }
+}
+
+/// Most headers viewed on the stack; a request with more gets a `Vec`.
+const VIEWS_ON_STACK: usize = 32;
+
+/// Calls `f` with the core's views of `headers` (repeated names kept in order), on the
+/// stack for up to 32 of them.
+fn with_views<T>(headers: &HeaderMap, f: impl FnOnce(&[Header<'_>]) -> T) -> T {
+    if headers.len() > VIEWS_ON_STACK {
+        return f(&views(headers));
+    }
+    let mut buf = [Header {
+        name: "",
+        value: b"",
+    }; VIEWS_ON_STACK];
+    for (slot, (n, v)) in buf.iter_mut().zip(headers.iter()) {
+        *slot = Header {
+            name: n.as_str(),
+            value: v.as_bytes(),
+        };
+    }
+    f(&buf[..headers.len()])
+}
+
+/// The signature headers as `http` values (the authorization and the token marked
+/// sensitive), at most five.
+fn header_values<'a>(
+    signed: impl Iterator<Item = (&'static str, &'a str)>,
+) -> Result<[Option<(HeaderName, HeaderValue)>; 5], Error> {
+    let mut out: [Option<(HeaderName, HeaderValue)>; 5] = Default::default();
+    for (slot, (name, value)) in out.iter_mut().zip(signed) {
+        let mut value = HeaderValue::from_str(value).map_err(|e| Error::Http(e.to_string()))?;
+        if name == "authorization" || name == "x-amz-security-token" {
+            value.set_sensitive(true);
+        }
+        *slot = Some((HeaderName::from_static(name), value));
+    }
+    Ok(out)
 }
 
 /// The core's views of the headers of a `HeaderMap`, repeated names kept in order.

@@ -305,9 +305,10 @@ impl Signer {
             (Source::Provider(_), Some(creds)) => self.cached_key(creds, key_time)?,
             (Source::Provider(_), None) => unreachable_credentials()?,
         };
-        let request = time.date_stamp().to_string();
+        let request_date = time.date_stamp();
         let key_date = key.scope().date();
-        if request != key_date {
+        if request_date.as_str() != key_date {
+            let request = request_date.to_string();
             match (mode, &self.inner.source) {
                 (DateMode::Strict, _) => {
                     return Err(Error::DateMismatch {
@@ -466,6 +467,59 @@ impl Signer {
         }))
     }
 
+    /// Signs `req` in headers and hands the core's signature to `f`, without an owned copy
+    /// (the `http` path turns it straight into header values).
+    #[cfg(feature = "http")]
+    pub(crate) fn sign_then<T>(
+        &self,
+        creds: Option<&Arc<Credentials>>,
+        req: &Request<'_>,
+        f: impl FnOnce(&sigv4_core::HeaderSignature<'_>) -> Result<T, Error>,
+    ) -> Result<T, Error> {
+        self.with_params(creds, req, |params| {
+            let signed = params.sign(req)?;
+            log_signing(req, params, Location::Headers);
+            f(&signed)
+        })
+    }
+
+    /// Presigns `req` and writes the whole URL into one string.
+    #[cfg(feature = "http")]
+    pub(crate) fn presigned_url(
+        &self,
+        creds: Option<&Arc<Credentials>>,
+        req: &Request<'_>,
+        expires_in: Duration,
+    ) -> Result<String, Error> {
+        use std::fmt::Write as _;
+        let secs = u32::try_from(expires_in.as_secs()).unwrap_or(u32::MAX);
+        self.with_params(creds, req, |params| {
+            let query = params.presign(req, secs)?;
+            log_signing(req, params, Location::Query { expires_in: secs });
+            // Measured, then written into a string of exactly that capacity, which a URI
+            // then takes over without a copy.
+            let mut len = Count(0);
+            write!(len, "{}", query.url(req)).map_err(|e| Error::Http(e.to_string()))?;
+            let mut url = String::with_capacity(len.0);
+            write!(url, "{}", query.url(req)).map_err(|e| Error::Http(e.to_string()))?;
+            Ok(url)
+        })
+    }
+
+    /// The credentials to sign with now (`None` for a signer holding only a key).
+    #[cfg(feature = "http")]
+    pub(crate) fn current_credentials(&self) -> Result<Option<Arc<Credentials>>, Error> {
+        self.credentials()
+    }
+
+    /// [`Signer::current_credentials`] for async callers.
+    #[cfg(feature = "http")]
+    pub(crate) async fn current_credentials_async(
+        &self,
+    ) -> Result<Option<Arc<Credentials>>, Error> {
+        self.credentials_async().await
+    }
+
     fn sign_with(
         &self,
         creds: Option<&Arc<Credentials>>,
@@ -537,6 +591,18 @@ impl Signer {
                 signature: query.signature().to_string(),
             })
         })
+    }
+}
+
+/// A `fmt::Write` that only counts bytes.
+#[cfg(feature = "http")]
+struct Count(usize);
+
+#[cfg(feature = "http")]
+impl std::fmt::Write for Count {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        self.0 += s.len();
+        Ok(())
     }
 }
 
