@@ -28,53 +28,12 @@ use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Through
 use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
 use sigv4_core::{
-    canonical_request, chunk_header, presign, sign, string_to_sign, ChunkSigner, Header, Location,
-    Payload, Request, Settings, SigningKey, SigningParams,
+    canonical_request, chunk_header, string_to_sign, ChunkSigner, Header, Location, SigningKey,
 };
 use std::hint::black_box;
 use std::time::{Duration, SystemTime};
 
-use sigv4_benches::{service, time, workloads, Workload, AK, SK};
-
-/// Calls `f` with the workload's request view and signing parameters.
-fn with_request<T>(
-    w: &Workload,
-    key: &SigningKey,
-    headers: &[Header<'_>],
-    f: impl FnOnce(&Request<'_>, &SigningParams<'_>) -> T,
-) -> T {
-    let payload = if w.presign {
-        Payload::Unsigned
-    } else {
-        Payload::Bytes(&w.body)
-    };
-    let req = Request::from_url(w.method, w.url, headers, payload).unwrap();
-    let settings = if w.s3 {
-        Settings::s3()
-    } else {
-        Settings::service()
-    };
-    let params = SigningParams {
-        access_key_id: AK,
-        session_token: w.token,
-        key,
-        time: time(),
-        settings,
-    };
-    f(&req, &params)
-}
-
-fn ours(w: &Workload, key: &SigningKey, headers: &[Header<'_>]) -> [u8; 64] {
-    with_request(w, key, headers, |req, params| {
-        let mut out = [0u8; 64];
-        if w.presign {
-            out.copy_from_slice(presign(req, params, 3600).unwrap().signature().as_bytes());
-        } else {
-            out.copy_from_slice(sign(req, params).unwrap().signature().as_bytes());
-        }
-        out
-    })
-}
+use sigv4_benches::{ours, service, time, with_request, workloads, Workload, AK, SK};
 
 /// The texts the floor hashes: our canonical request and string to sign (the suite and
 /// botocore tests prove them right).

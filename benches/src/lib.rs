@@ -1,7 +1,9 @@
 //! Benches only: the workloads `benches/sign.rs` and `benches/sigv4a.rs` share.
 #![allow(clippy::unwrap_used, missing_docs, reason = "bench support code")]
 
-use sigv4_core::Timestamp;
+use sigv4_core::{
+    presign, sign, Header, Payload, Request, Settings, SigningKey, SigningParams, Timestamp,
+};
 
 pub const AK: &str = "AKIAIOSFODNN7EXAMPLE";
 pub const SK: &str = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
@@ -99,4 +101,45 @@ pub fn service(w: &Workload) -> (&'static str, &'static str) {
     } else {
         ("dynamodb", "us-east-1")
     }
+}
+
+/// Calls `f` with the workload's request view and signing parameters.
+pub fn with_request<T>(
+    w: &Workload,
+    key: &SigningKey,
+    headers: &[Header<'_>],
+    f: impl FnOnce(&Request<'_>, &SigningParams<'_>) -> T,
+) -> T {
+    let payload = if w.presign {
+        Payload::Unsigned
+    } else {
+        Payload::Bytes(&w.body)
+    };
+    let req = Request::from_url(w.method, w.url, headers, payload).unwrap();
+    let settings = if w.s3 {
+        Settings::s3()
+    } else {
+        Settings::service()
+    };
+    let params = SigningParams {
+        access_key_id: AK,
+        session_token: w.token,
+        key,
+        time: time(),
+        settings,
+    };
+    f(&req, &params)
+}
+
+/// Our signature of the workload with `key` (presigned for W3).
+pub fn ours(w: &Workload, key: &SigningKey, headers: &[Header<'_>]) -> [u8; 64] {
+    with_request(w, key, headers, |req, params| {
+        let mut out = [0u8; 64];
+        if w.presign {
+            out.copy_from_slice(presign(req, params, 3600).unwrap().signature().as_bytes());
+        } else {
+            out.copy_from_slice(sign(req, params).unwrap().signature().as_bytes());
+        }
+        out
+    })
 }
