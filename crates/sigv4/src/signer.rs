@@ -496,12 +496,23 @@ impl Signer {
         self.with_params(creds, req, |params| {
             let query = params.presign(req, secs)?;
             log_signing(req, params, Location::Query { expires_in: secs });
-            // Measured, then written into a string of exactly that capacity, which a URI
-            // then takes over without a copy.
-            let mut len = Count(0);
-            write!(len, "{}", query.url(req)).map_err(|e| Error::Http(e.to_string()))?;
-            let mut url = String::with_capacity(len.0);
+            // Written into a string of exactly its length (as `PresignedUrl` displays it:
+            // scheme, authority, path or `/`, `?`, the request's query and `&`, ours),
+            // which a URI then takes over without a copy.
+            let scheme = match req.scheme {
+                sigv4_core::Scheme::Http => "http://".len(),
+                _ => "https://".len(),
+            };
+            let path = req.path.len().max(1);
+            let theirs = if req.query.is_empty() {
+                0
+            } else {
+                req.query.len() + 1
+            };
+            let len = scheme + req.authority.len() + path + 1 + theirs + query.encoded_len();
+            let mut url = String::with_capacity(len);
             write!(url, "{}", query.url(req)).map_err(|e| Error::Http(e.to_string()))?;
+            debug_assert_eq!(url.len(), len);
             Ok(url)
         })
     }
@@ -591,18 +602,6 @@ impl Signer {
                 signature: query.signature().to_string(),
             })
         })
-    }
-}
-
-/// A `fmt::Write` that only counts bytes.
-#[cfg(feature = "http")]
-struct Count(usize);
-
-#[cfg(feature = "http")]
-impl std::fmt::Write for Count {
-    fn write_str(&mut self, s: &str) -> std::fmt::Result {
-        self.0 += s.len();
-        Ok(())
     }
 }
 
