@@ -186,6 +186,34 @@ fn bench(c: &mut Criterion) {
             start.elapsed()
         })
     });
+    // The machine's own ceiling: the core signing with its own key in each thread (nothing
+    // shared), one thread and two.
+    let key = SigningKey::derive(SK, time(), "us-east-1", "s3").unwrap();
+    let views: Vec<Header<'_>> = w.headers.iter().map(|(n, v)| Header::new(n, v)).collect();
+    let alone = |n: u64| {
+        let key = key.clone();
+        for _ in 0..n {
+            black_box(ours(&w, &key, &views));
+        }
+    };
+    g.bench_function("control: core, 1 thread", |b| {
+        b.iter_custom(|iters| {
+            let start = Instant::now();
+            alone(iters);
+            start.elapsed()
+        })
+    });
+    g.bench_function("control: core, 2 threads, each", |b| {
+        b.iter_custom(|iters| {
+            let start = Instant::now();
+            std::thread::scope(|s| {
+                let other = s.spawn(|| alone(iters));
+                alone(iters);
+                other.join().unwrap();
+            });
+            start.elapsed()
+        })
+    });
     g.finish();
 }
 

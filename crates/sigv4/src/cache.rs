@@ -4,6 +4,7 @@ use crate::clock::{Clock, SystemClock};
 use crate::error::CredentialsError;
 use crate::provider::ProvideCredentials;
 use crate::Credentials;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, PoisonError, RwLock};
 use std::time::{Duration, SystemTime};
 
@@ -26,6 +27,9 @@ pub struct CachedProvider<P> {
     margin: Duration,
     current: RwLock<Option<Arc<Credentials>>>,
     refresh: async_lock::Mutex<()>,
+    /// Bumped each time new credentials are stored, so a signer's cache can tell its copy
+    /// is still the current one with a plain load.
+    generation: AtomicU64,
 }
 
 impl<P: ProvideCredentials> CachedProvider<P> {
@@ -37,6 +41,7 @@ impl<P: ProvideCredentials> CachedProvider<P> {
             margin: DEFAULT_REFRESH_MARGIN,
             current: RwLock::new(None),
             refresh: async_lock::Mutex::new(()),
+            generation: AtomicU64::new(0),
         }
     }
 
@@ -61,6 +66,17 @@ impl<P: ProvideCredentials> CachedProvider<P> {
             .clone()
     }
 
+    /// Which credentials are stored: read it before [`CachedProvider::credentials`], and
+    /// what was returned is current while this stays the same.
+    pub(crate) fn generation(&self) -> u64 {
+        self.generation.load(Ordering::Acquire)
+    }
+
+    /// Whether `c` needs no refresh yet.
+    pub(crate) fn is_fresh(&self, c: &Credentials) -> bool {
+        self.fresh(c, self.clock.now())
+    }
+
     fn fresh(&self, c: &Credentials, now: SystemTime) -> bool {
         c.expiry().is_none_or(|e| now + self.margin < e)
     }
@@ -76,6 +92,7 @@ impl<P: ProvideCredentials> CachedProvider<P> {
         }
         let creds = Arc::new(creds);
         *self.current.write().unwrap_or_else(PoisonError::into_inner) = Some(creds.clone());
+        self.generation.fetch_add(1, Ordering::Release);
         Ok(creds)
     }
 

@@ -91,7 +91,7 @@ impl Signer {
         body: Body<'_>,
     ) -> Result<(), Error> {
         let creds = self.current_credentials()?;
-        self.sign_http_with(creds.as_ref(), method, uri, headers, body)
+        self.sign_http_with(&creds, method, uri, headers, body)
     }
 
     /// [`Signer::sign_http`] for async callers.
@@ -106,12 +106,12 @@ impl Signer {
         body: Body<'_>,
     ) -> Result<(), Error> {
         let creds = self.current_credentials_async().await?;
-        self.sign_http_with(creds.as_ref(), method, uri, headers, body)
+        self.sign_http_with(&creds, method, uri, headers, body)
     }
 
     fn sign_http_with(
         &self,
-        creds: Option<&std::sync::Arc<crate::Credentials>>,
+        creds: &crate::signer::Creds<'_>,
         method: &Method,
         uri: &Uri,
         headers: &mut HeaderMap,
@@ -151,7 +151,7 @@ impl Signer {
         let creds = self.current_credentials()?;
         let url = with_views(headers, |views| {
             let req = view(method, uri, views, payload)?;
-            self.presigned_url(creds.as_ref(), &req, expires_in)
+            self.presigned_url(&creds, &req, expires_in)
         })?;
         // The string becomes the URI's buffer, not copied.
         Uri::try_from(url).map_err(|e| Error::Http(e.to_string()))

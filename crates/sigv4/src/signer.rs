@@ -11,7 +11,7 @@ use sigv4_core::{
     Location, PathMode, Request, SessionTokenMode, Settings, SigningKey, SigningParams, Timestamp,
 };
 use std::fmt;
-use std::sync::{Arc, PoisonError, RwLock};
+use std::sync::{Arc, PoisonError, RwLock, RwLockReadGuard};
 use std::time::Duration;
 use zeroize::Zeroizing;
 
@@ -68,6 +68,9 @@ struct Inner {
     replace_invalid_date: bool,
     clock: Arc<dyn Clock>,
     keys: RwLock<Vec<(Arc<Credentials>, Arc<SigningKey>)>>,
+    /// The credentials and key of the last signing, read without cloning either (no shared
+    /// counter written per request, so threads signing at once do not contend).
+    hot: RwLock<Option<Hot>>,
     /// SigV4A: the region set signed for; `None` signs SigV4.
     #[cfg(feature = "sigv4a")]
     region_set: Option<String>,
@@ -155,7 +158,7 @@ impl Signer {
     /// [`Error::Core`] for a request the core refuses.
     pub fn sign(&self, req: &Request<'_>) -> Result<SignedHeaders, Error> {
         let creds = self.credentials()?;
-        self.sign_with(creds.as_ref(), req)
+        self.sign_with(&creds, req)
     }
 
     /// [`Signer::sign`] for async callers.
@@ -164,7 +167,7 @@ impl Signer {
     /// As [`Signer::sign`].
     pub async fn sign_async(&self, req: &Request<'_>) -> Result<SignedHeaders, Error> {
         let creds = self.credentials_async().await?;
-        self.sign_with(creds.as_ref(), req)
+        self.sign_with(&creds, req)
     }
 
     /// Presigns `req` for `expires_in` (1 second to 7 days): the authentication query
@@ -174,7 +177,7 @@ impl Signer {
     /// As [`Signer::sign`]; [`sigv4_core::Error::Expires`] for an expiry out of range.
     pub fn presign(&self, req: &Request<'_>, expires_in: Duration) -> Result<Presigned, Error> {
         let creds = self.credentials()?;
-        self.presign_with(creds.as_ref(), req, expires_in)
+        self.presign_with(&creds, req, expires_in)
     }
 
     /// [`Signer::presign`] for async callers.
@@ -187,7 +190,7 @@ impl Signer {
         expires_in: Duration,
     ) -> Result<Presigned, Error> {
         let creds = self.credentials_async().await?;
-        self.presign_with(creds.as_ref(), req, expires_in)
+        self.presign_with(&creds, req, expires_in)
     }
 
     /// The canonical request and string to sign of `req` as [`Signer::sign`] would sign it
@@ -231,7 +234,7 @@ impl Signer {
             },
             None => Location::Headers,
         };
-        self.with_params(creds.as_ref(), req, |params| {
+        self.with_params(&creds, req, |params| {
             if redact {
                 Ok(render(req, params, location)?)
             } else {
@@ -248,18 +251,50 @@ impl Signer {
         self.inner.content_sha256_header
     }
 
-    fn credentials(&self) -> Result<Option<Arc<Credentials>>, Error> {
+    fn credentials(&self) -> Result<Creds<'_>, Error> {
         match &self.inner.source {
-            Source::Provider(p) => Ok(Some(p.credentials()?)),
-            Source::Key { .. } => Ok(None),
+            Source::Provider(p) => {
+                if let Some(hot) = self.hot() {
+                    return Ok(Creds::Hot(hot));
+                }
+                let generation = p.generation();
+                Ok(Creds::Owned(p.credentials()?, generation))
+            }
+            Source::Key { .. } => Ok(Creds::None),
         }
     }
 
-    async fn credentials_async(&self) -> Result<Option<Arc<Credentials>>, Error> {
+    async fn credentials_async(&self) -> Result<Creds<'_>, Error> {
         match &self.inner.source {
-            Source::Provider(p) => Ok(Some(p.credentials_async().await?)),
-            Source::Key { .. } => Ok(None),
+            Source::Provider(p) => {
+                if let Some(hot) = self.hot() {
+                    return Ok(Creds::Hot(hot));
+                }
+                let generation = p.generation();
+                Ok(Creds::Owned(p.credentials_async().await?, generation))
+            }
+            Source::Key { .. } => Ok(Creds::None),
         }
+    }
+
+    /// The last signing's credentials and key, when the provider still holds those
+    /// credentials and they need no refresh (SigV4, regenerate date mode).
+    fn hot(&self) -> Option<RwLockReadGuard<'_, Option<Hot>>> {
+        let Source::Provider(p) = &self.inner.source else {
+            return None;
+        };
+        if self.inner.date_mode != DateMode::Regenerate || self.is_sigv4a() {
+            return None;
+        }
+        let guard = self
+            .inner
+            .hot
+            .read()
+            .unwrap_or_else(PoisonError::into_inner);
+        let current = guard
+            .as_ref()
+            .is_some_and(|h| h.generation == p.generation() && p.is_fresh(&h.creds));
+        current.then_some(guard)
     }
 
     fn now(&self) -> Result<Timestamp, Error> {
@@ -412,12 +447,12 @@ impl Signer {
     /// Calls `f` with the core's parameters for `req`.
     fn with_params<T>(
         &self,
-        creds: Option<&Arc<Credentials>>,
+        creds: &Creds<'_>,
         req: &Request<'_>,
         f: impl FnOnce(&AnyParams<'_>) -> Result<T, Error>,
     ) -> Result<T, Error> {
         let time = self.request_time(req)?;
-        let (access_key_id, session_token) = match (&self.inner.source, creds) {
+        let (access_key_id, session_token) = match (&self.inner.source, creds.arc()) {
             (
                 Source::Key {
                     access_key_id,
@@ -446,7 +481,7 @@ impl Signer {
         };
         #[cfg(feature = "sigv4a")]
         if let Some(region_set) = &self.inner.region_set {
-            let key = self.v4a_key(creds)?;
+            let key = self.v4a_key(creds.arc())?;
             return f(&AnyParams::V4a(sigv4_core::SigningParamsV4a {
                 access_key_id,
                 session_token,
@@ -457,14 +492,51 @@ impl Signer {
                 settings,
             }));
         }
-        let key = self.key_for(creds, time)?;
+        // The last signing's key when it is for this date (held in place, not cloned);
+        // otherwise the cache's, remembered for the next signing.
+        let hot_key = match creds {
+            Creds::Hot(hot) => hot
+                .as_ref()
+                .map(|h| &h.key)
+                .filter(|k| k.scope().date() == time.date_stamp().as_str()),
+            _ => None,
+        };
+        let fetched;
+        let key: &SigningKey = match hot_key {
+            Some(key) => key,
+            None => {
+                fetched = self.key_for(creds.arc(), time)?;
+                if let Creds::Owned(c, generation) = creds {
+                    self.remember(c, &fetched, *generation);
+                }
+                &fetched
+            }
+        };
         f(&AnyParams::V4(SigningParams {
             access_key_id,
             session_token,
-            key: &key,
+            key,
             time,
             settings,
         }))
+    }
+
+    /// Keeps `creds` and `key` for the next signings (regenerate mode: the key is the
+    /// request date's, which the next signing checks).
+    fn remember(&self, creds: &Arc<Credentials>, key: &Arc<SigningKey>, generation: u64) {
+        if self.inner.date_mode != DateMode::Regenerate {
+            return;
+        }
+        let mut hot = self
+            .inner
+            .hot
+            .write()
+            .unwrap_or_else(PoisonError::into_inner);
+        *hot = Some(Hot {
+            creds: creds.clone(),
+            key: key.clone(),
+            generation,
+        });
     }
 
     /// Signs `req` in headers and hands the core's signature to `f`, without an owned copy
@@ -472,7 +544,7 @@ impl Signer {
     #[cfg(feature = "http")]
     pub(crate) fn sign_then<T>(
         &self,
-        creds: Option<&Arc<Credentials>>,
+        creds: &Creds<'_>,
         req: &Request<'_>,
         f: impl FnOnce(&sigv4_core::HeaderSignature<'_>) -> Result<T, Error>,
     ) -> Result<T, Error> {
@@ -487,7 +559,7 @@ impl Signer {
     #[cfg(feature = "http")]
     pub(crate) fn presigned_url(
         &self,
-        creds: Option<&Arc<Credentials>>,
+        creds: &Creds<'_>,
         req: &Request<'_>,
         expires_in: Duration,
     ) -> Result<String, Error> {
@@ -519,23 +591,17 @@ impl Signer {
 
     /// The credentials to sign with now (`None` for a signer holding only a key).
     #[cfg(feature = "http")]
-    pub(crate) fn current_credentials(&self) -> Result<Option<Arc<Credentials>>, Error> {
+    pub(crate) fn current_credentials(&self) -> Result<Creds<'_>, Error> {
         self.credentials()
     }
 
     /// [`Signer::current_credentials`] for async callers.
     #[cfg(feature = "http")]
-    pub(crate) async fn current_credentials_async(
-        &self,
-    ) -> Result<Option<Arc<Credentials>>, Error> {
+    pub(crate) async fn current_credentials_async(&self) -> Result<Creds<'_>, Error> {
         self.credentials_async().await
     }
 
-    fn sign_with(
-        &self,
-        creds: Option<&Arc<Credentials>>,
-        req: &Request<'_>,
-    ) -> Result<SignedHeaders, Error> {
+    fn sign_with(&self, creds: &Creds<'_>, req: &Request<'_>) -> Result<SignedHeaders, Error> {
         self.with_params(creds, req, |params| signed_headers(req, params))
     }
 
@@ -546,7 +612,7 @@ impl Signer {
         req: &Request<'_>,
     ) -> Result<(SignedHeaders, ChainKey, Timestamp), Error> {
         let creds = self.credentials()?;
-        self.sign_keeping_key_with(creds.as_ref(), req)
+        self.sign_keeping_key_with(&creds, req)
     }
 
     /// [`Signer::sign_keeping_key`] for async callers.
@@ -555,12 +621,12 @@ impl Signer {
         req: &Request<'_>,
     ) -> Result<(SignedHeaders, ChainKey, Timestamp), Error> {
         let creds = self.credentials_async().await?;
-        self.sign_keeping_key_with(creds.as_ref(), req)
+        self.sign_keeping_key_with(&creds, req)
     }
 
     fn sign_keeping_key_with(
         &self,
-        creds: Option<&Arc<Credentials>>,
+        creds: &Creds<'_>,
         req: &Request<'_>,
     ) -> Result<(SignedHeaders, ChainKey, Timestamp), Error> {
         self.with_params(creds, req, |params| match params {
@@ -572,7 +638,7 @@ impl Signer {
             #[cfg(feature = "sigv4a")]
             AnyParams::V4a(v4a) => Ok((
                 signed_headers(req, params)?,
-                ChainKey::V4a(self.v4a_key(creds)?, self.inner.service.clone()),
+                ChainKey::V4a(self.v4a_key(creds.arc())?, self.inner.service.clone()),
                 v4a.time,
             )),
         })
@@ -588,7 +654,7 @@ impl Signer {
 
     fn presign_with(
         &self,
-        creds: Option<&Arc<Credentials>>,
+        creds: &Creds<'_>,
         req: &Request<'_>,
         expires_in: Duration,
     ) -> Result<Presigned, Error> {
@@ -602,6 +668,32 @@ impl Signer {
                 signature: query.signature().to_string(),
             })
         })
+    }
+}
+
+/// The credentials and key of the last signing, under the provider generation they came
+/// with.
+pub(crate) struct Hot {
+    creds: Arc<Credentials>,
+    key: Arc<SigningKey>,
+    generation: u64,
+}
+
+/// The credentials a signing uses: none (a signer holding only a key), fetched from the
+/// provider (with the generation read before), or the last signing's, read in place.
+pub(crate) enum Creds<'s> {
+    None,
+    Owned(Arc<Credentials>, u64),
+    Hot(RwLockReadGuard<'s, Option<Hot>>),
+}
+
+impl Creds<'_> {
+    fn arc(&self) -> Option<&Arc<Credentials>> {
+        match self {
+            Self::None => None,
+            Self::Owned(c, _) => Some(c),
+            Self::Hot(h) => h.as_ref().map(|h| &h.creds),
+        }
     }
 }
 
@@ -910,6 +1002,7 @@ impl SignerBuilder {
                 replace_invalid_date: self.replace_invalid_date,
                 clock: self.clock,
                 keys: RwLock::new(Vec::new()),
+                hot: RwLock::new(None),
                 #[cfg(feature = "sigv4a")]
                 region_set: self.region_set,
                 #[cfg(feature = "sigv4a")]
