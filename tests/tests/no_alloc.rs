@@ -222,37 +222,40 @@ fn sigv4a_key_derivation_signing_and_verifying_allocate_nothing() {
 /// The `http` path every adapter takes, with static credentials and the key cache warm:
 /// `Signer::sign_http` allocates at most one per header value it writes into the
 /// `HeaderMap` plus one, and `presign_http` at most two, for the benches' W1 (an S3 GET
-/// with `range` and `user-agent`) and W3 (the same, presigned) and W4 (a DynamoDB PutItem
-/// with a session token).
+/// with `range` and `user-agent`), signed now and at a date of its own, W3 (the same,
+/// presigned) and W4 (a DynamoDB PutItem with a session token). Each map is built by
+/// inserts, as a client builds a request's headers.
 #[test]
 fn the_http_path_allocates_one_per_header_value_plus_one() {
     use http::{HeaderMap, HeaderValue, Method, Uri};
     use sigv4::http::Body;
     use sigv4::{Credentials, Signer};
 
+    fn map(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
+        let mut m = HeaderMap::new();
+        for (n, v) in pairs {
+            m.insert(*n, HeaderValue::from_static(v));
+        }
+        m
+    }
     let w1: Uri =
         "https://examplebucket.s3.amazonaws.com/photos/2024/a%20b.jpg?list-type=2&prefix=x"
             .parse()
             .unwrap();
-    let mut w1_headers = HeaderMap::new();
-    w1_headers.insert("x-amz-date", HeaderValue::from_static("20240101T120000Z"));
-    w1_headers.insert("range", HeaderValue::from_static("bytes=0-1023"));
-    w1_headers.insert("user-agent", HeaderValue::from_static("bench/1.0"));
+    let w1_now = [("range", "bytes=0-1023"), ("user-agent", "bench/1.0")];
+    let w1_dated = [
+        ("x-amz-date", "20240101T120000Z"),
+        ("range", "bytes=0-1023"),
+        ("user-agent", "bench/1.0"),
+    ];
     let s3 = Signer::builder("s3", "us-east-1")
         .credentials(Credentials::new("AKIAIOSFODNN7EXAMPLE", "secret"))
         .build();
-
     let w4: Uri = "https://dynamodb.us-east-1.amazonaws.com/".parse().unwrap();
-    let mut w4_headers = HeaderMap::new();
-    w4_headers.insert("x-amz-date", HeaderValue::from_static("20240101T120000Z"));
-    w4_headers.insert(
-        "content-type",
-        HeaderValue::from_static("application/x-amz-json-1.0"),
-    );
-    w4_headers.insert(
-        "x-amz-target",
-        HeaderValue::from_static("DynamoDB_20120810.PutItem"),
-    );
+    let w4_pairs = [
+        ("content-type", "application/x-amz-json-1.0"),
+        ("x-amz-target", "DynamoDB_20120810.PutItem"),
+    ];
     let ddb = Signer::builder("dynamodb", "us-east-1")
         .credentials(
             Credentials::new("AKIAIOSFODNN7EXAMPLE", "secret").with_session_token("token/+="),
@@ -260,21 +263,22 @@ fn the_http_path_allocates_one_per_header_value_plus_one() {
         .build();
     let body = vec![b'{'; 2048];
 
-    for (signer, uri, headers, body, written) in [
-        (&s3, &w1, &w1_headers, Body::Bytes(b""), 3),
-        (&ddb, &w4, &w4_headers, Body::Bytes(&body), 3),
+    for (signer, uri, pairs, body, written) in [
+        (&s3, &w1, &w1_now[..], Body::Bytes(b""), 3),
+        (&s3, &w1, &w1_dated[..], Body::Bytes(b""), 3),
+        (&ddb, &w4, &w4_pairs[..], Body::Bytes(&body), 3),
     ] {
         // Warm: credentials read, the day's key derived.
-        let mut warm = headers.clone();
+        let mut warm = map(pairs);
         signer
-            .sign_http(&Method::GET, uri, &mut warm, body)
+            .sign_http(&Method::POST, uri, &mut warm, body)
             .unwrap();
-        let mut h = headers.clone();
-        let count = allocations(|| signer.sign_http(&Method::GET, uri, &mut h, body).unwrap());
+        let mut h = map(pairs);
+        let count = allocations(|| signer.sign_http(&Method::POST, uri, &mut h, body).unwrap());
         assert!(h.contains_key("authorization"));
         assert!(
             count <= written + 1,
-            "{uri}: {count} allocations for {written} header values"
+            "{uri} {pairs:?}: {count} allocations for {written} header values"
         );
     }
     let hour = std::time::Duration::from_secs(3600);
@@ -284,13 +288,8 @@ fn the_http_path_allocates_one_per_header_value_plus_one() {
     let mut got = None;
     let count = allocations(|| {
         got = Some(
-            s3.presign_http(
-                &Method::GET,
-                &w1,
-                &HeaderMap::new(),
-                std::time::Duration::from_secs(3600),
-            )
-            .unwrap(),
+            s3.presign_http(&Method::GET, &w1, &HeaderMap::new(), hour)
+                .unwrap(),
         );
     });
     assert!(got.unwrap().query().unwrap().contains("X-Amz-Signature="));

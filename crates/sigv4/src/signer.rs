@@ -286,14 +286,19 @@ impl Signer {
         if self.inner.date_mode != DateMode::Regenerate || self.is_sigv4a() {
             return None;
         }
+        // Today's key: after midnight the next signing takes the slow path, which derives
+        // the new day's key and keeps it.
+        let today = self.now().ok()?.date_stamp();
         let guard = self
             .inner
             .hot
             .read()
             .unwrap_or_else(PoisonError::into_inner);
-        let current = guard
-            .as_ref()
-            .is_some_and(|h| h.generation == p.generation() && p.is_fresh(&h.creds));
+        let current = guard.as_ref().is_some_and(|h| {
+            h.generation == p.generation()
+                && p.is_fresh(&h.creds)
+                && h.key.scope().date() == today.as_str()
+        });
         current.then_some(guard)
     }
 
@@ -507,7 +512,10 @@ impl Signer {
             None => {
                 fetched = self.key_for(creds.arc(), time)?;
                 if let Creds::Owned(c, generation) = creds {
-                    self.remember(c, &fetched, *generation);
+                    // Kept only when it is today's (what the next signing checks for).
+                    if self.now().is_ok_and(|now| now.days() == time.days()) {
+                        self.remember(c, &fetched, *generation);
+                    }
                 }
                 &fetched
             }
