@@ -256,15 +256,18 @@ impl<'s, 'a> Canonical<'s, 'a> {
         })
     }
 
-    /// The canonical request of a request as received, for verification: exactly the
+    /// The canonical request of a request as received, for verification (its query as
+    /// the verifier already split it, `query`): exactly the
     /// headers `signed` names (`;`-separated, sorted), the query as sent less
     /// `X-Amz-Signature` (and, for a `presigned` one, less `X-Amz-Security-Token` when the
     /// settings say the token is appended after signing: a header-signed request's token
     /// travels in a header, and its query is signed whole), and the payload line `fixed`
     /// holds.
+    #[allow(clippy::too_many_arguments, reason = "one verification's inputs")]
     pub(crate) fn received(
         req: &'a Request<'a>,
         params: &'a Ctx<'a, 'a>,
+        query: &Params<'a>,
         signed: &'a str,
         presigned: bool,
         fixed: &'a Fixed,
@@ -291,7 +294,14 @@ impl<'s, 'a> Canonical<'s, 'a> {
             }
         }
         headers::sort(&mut scratch.headers);
-        query::parse(req.query, &mut scratch.query)?;
+        // Copied in place, not split again (both hold at most the same count).
+        scratch.query.clear();
+        scratch
+            .query
+            .extend_from_slice(query)
+            .map_err(|_| Error::TooManyQueryParameters {
+                limit: query::MAX_QUERY_PARAMETERS,
+            })?;
         let token_unsigned =
             presigned && params.settings.session_token == SessionTokenMode::AppendedAfterSigning;
         scratch.query.retain(|p| {

@@ -252,19 +252,18 @@ impl Authorization {
     /// [`Authorization::from_query`] of a query already split into parameters.
     fn from_params(params: &Params<'_>) -> Result<Self, Error> {
         const E: Error = Error::MalformedAuthorization;
-        for name in AUTH_PARAMS {
-            if params
-                .iter()
-                .filter(|p| query::key_is(p, name))
-                .nth(1)
-                .is_some()
-            {
-                return Err(Error::DuplicateAuthParameter);
+        // One pass: each parameter matched against the names once, a name seen twice refused.
+        let mut values: [Option<&[u8]>; AUTH_PARAMS.len()] = [None; AUTH_PARAMS.len()];
+        for p in params.iter() {
+            if let Some(i) = AUTH_PARAMS.iter().position(|name| query::key_is(p, name)) {
+                if values[i].replace(p.value).is_some() {
+                    return Err(Error::DuplicateAuthParameter);
+                }
             }
         }
         let find = |name: &str| -> Result<&[u8], Error> {
-            let found = params.iter().find(|p| query::key_is(p, name));
-            Ok(found.ok_or(E)?.value)
+            let i = AUTH_PARAMS.iter().position(|n| *n == name).ok_or(E)?;
+            values[i].ok_or(E)
         };
         let algorithm = core::str::from_utf8(find("X-Amz-Algorithm")?).map_err(|_| E)?;
         let algorithm = Algorithm::from_name(algorithm).ok_or(E)?;
@@ -760,7 +759,9 @@ where
     F: FnOnce(&str, &Scope) -> Option<VerifyingKey>,
 {
     check_single_valued(req)?;
-    let auth = authentication(req)?;
+    let mut query = Params::new();
+    query::parse(req.query, &mut query)?;
+    let auth = authentication(req, &query)?;
     let region_set = region_set(req, &auth)?;
     let region_ok = match region_set {
         None => auth.region() == policy.region,
@@ -818,6 +819,7 @@ where
     let canonical = Canonical::received(
         req,
         &ctx,
+        &query,
         auth.signed_headers(),
         auth.presigned().is_some(),
         &fixed,
@@ -922,7 +924,7 @@ fn check_single_valued(req: &Request<'_>) -> Result<(), Error> {
 
 /// The one authentication mechanism the request carries: an `Authorization` header (and
 /// no authentication query parameter), or a presigned query (and no `Authorization`).
-fn authentication(req: &Request<'_>) -> Result<Authorization, Error> {
+fn authentication(req: &Request<'_>, params: &Params<'_>) -> Result<Authorization, Error> {
     let mut headers = req
         .headers
         .iter()
@@ -931,8 +933,6 @@ fn authentication(req: &Request<'_>) -> Result<Authorization, Error> {
     if headers.next().is_some() {
         return Err(Error::DuplicateAuthorization);
     }
-    let mut params = Params::new();
-    query::parse(req.query, &mut params)?;
     let in_query = params.iter().any(|p| {
         AUTH_PARAMS_NO_TOKEN
             .iter()
@@ -943,7 +943,7 @@ fn authentication(req: &Request<'_>) -> Result<Authorization, Error> {
         (Some(h), false) => Authorization::from_header(
             core::str::from_utf8(h.value).map_err(|_| Error::MalformedAuthorization)?,
         ),
-        (None, true) => Authorization::from_params(&params),
+        (None, true) => Authorization::from_params(params),
         (None, false) => Err(Error::MissingAuthentication),
     }
 }
