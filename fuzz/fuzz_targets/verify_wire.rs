@@ -1,10 +1,10 @@
 //! A request as raw HTT/1.1 text, seeded with every signed request of the AWS signing suite
-//! (header and presigned forms) and mutated from there: verifying never panics, and a
-//! request verifies only if the canonical request the verifier computed is one the suite
-//! signed (the key is the suite's; nothing else was ever signed with it).
+//! (header and presigned forms, SigV4 and SigV4A) and mutated from there: verifying never
+//! panics, and a request verifies only if the canonical request the verifier computed is
+//! one the suite signed (the keys are the suite's; nothing else was ever signed with them).
 #![no_main]
 use libfuzzer_sys::fuzz_target;
-use sigv4_core::{verify_explained, Header, PathMode, Payload, Request, Scheme, SigningKey, Timestamp, VerifyPolicy};
+use sigv4_core::{verify_any_explained, Header, PathMode, Payload, Request, Scheme, SigV4aKey, SigV4aPublicKey, SigningKey, Timestamp, VerifyPolicy, VerifyingKey};
 use std::collections::HashSet;
 use std::path::Path;
 use std::sync::OnceLock;
@@ -15,19 +15,28 @@ const SECRET: &str = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
 fn signed() -> &'static HashSet<String> {
     static SET: OnceLock<HashSet<String>> = OnceLock::new();
     SET.get_or_init(|| {
-        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/vectors/aws-signing-test-suite/v4");
+        let suite = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/vectors/aws-signing-test-suite");
         let mut set = HashSet::new();
-        for case in std::fs::read_dir(&root).expect("the AWS suite in tests/vectors") {
-            let dir = case.unwrap().path();
-            for file in ["header-canonical-request.txt", "query-canonical-request.txt"] {
-                if let Ok(text) = std::fs::read_to_string(dir.join(file)) {
-                    set.insert(text);
+        for version in ["v4", "v4a"] {
+            let root = suite.join(version);
+            for case in std::fs::read_dir(&root).expect("the AWS suite in tests/vectors") {
+                let dir = case.unwrap().path();
+                for file in ["header-canonical-request.txt", "query-canonical-request.txt"] {
+                    if let Ok(text) = std::fs::read_to_string(dir.join(file)) {
+                        set.insert(text);
+                    }
                 }
             }
         }
-        assert!(set.len() > 30, "suite not found under {}", root.display());
+        assert!(set.len() > 60, "suite not found under {}", suite.display());
         set
     })
+}
+
+/// The suite's SigV4A public key (derived once: a scalar multiplication).
+fn public_key() -> SigV4aPublicKey {
+    static KEY: OnceLock<SigV4aPublicKey> = OnceLock::new();
+    *KEY.get_or_init(|| SigV4aKey::derive("AKIDEXAMPLE", SECRET).unwrap().public_key())
 }
 
 /// `METHOD target HTTP/1.1`, `name:value` lines (indented lines continue a value), an
@@ -84,8 +93,16 @@ fuzz_target!(|data: &[u8]| {
             policy.path_mode = mode;
             policy.allow_unsigned_security_token = token_after;
             let (mut creq, mut sts) = (String::new(), String::new());
-            let lookup = |id: &str, _: &sigv4_core::Scope| (id == "AKIDEXAMPLE").then(|| key.clone());
-            if verify_explained(&req, &policy, lookup, &mut creq, &mut sts).is_ok() {
+            let lookup = |id: &str, scope: &sigv4_core::Scope| {
+                (id == "AKIDEXAMPLE").then(|| {
+                    if scope.is_without_region() {
+                        VerifyingKey::SigV4a(public_key())
+                    } else {
+                        VerifyingKey::SigV4(key.clone())
+                    }
+                })
+            };
+            if verify_any_explained(&req, &policy, lookup, &mut creq, &mut sts).is_ok() {
                 assert!(set.contains(&creq), "verified a canonical request the suite never signed:\n{creq}");
             }
         }
