@@ -25,25 +25,22 @@ pub fn suite_v4a_dir() -> PathBuf {
 
 /// The suite's SigV4A cases (every folder of `v4a`: 38).
 pub fn suite_v4a_case_names() -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(suite_v4a_dir())
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.join("context.json").exists())
-        .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
-    names
+    case_names_in(&suite_v4a_dir())
 }
 
 /// Reads a SigV4A suite file, without one trailing newline.
 pub fn suite_v4a_file(case: &str, file: &str) -> String {
-    let text = std::fs::read_to_string(suite_v4a_dir().join(case).join(file)).unwrap();
-    text.strip_suffix('\n').unwrap_or(&text).to_string()
+    file_in(&suite_v4a_dir(), case, file)
 }
 
 /// The suite's cases that carry a `context.json` (the 40 of the CRT suite).
 pub fn suite_case_names() -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(suite_dir())
+    case_names_in(&suite_dir())
+}
+
+/// The case folders of `dir` that carry a `context.json`, sorted.
+fn case_names_in(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
         .unwrap()
         .map(|e| e.unwrap().path())
         .filter(|p| p.join("context.json").exists())
@@ -208,6 +205,23 @@ impl SuiteContext {
         }
     }
 
+    /// SigV4A signing parameters over `key`, for the context's region (the set) and
+    /// service.
+    pub fn params_v4a<'a>(
+        &'a self,
+        key: &'a sigv4_core::SigV4aKey,
+    ) -> sigv4_core::SigningParamsV4a<'a> {
+        sigv4_core::SigningParamsV4a {
+            access_key_id: &self.access_key_id,
+            session_token: self.token.as_deref(),
+            key,
+            region_set: &self.region,
+            service: &self.service,
+            time: self.time,
+            settings: self.settings(),
+        }
+    }
+
     /// Signing parameters over `key`.
     pub fn params<'a>(&'a self, key: &'a SigningKey) -> SigningParams<'a> {
         SigningParams {
@@ -222,7 +236,12 @@ impl SuiteContext {
 
 /// Reads a suite file, without one trailing newline.
 pub fn suite_file(case: &str, file: &str) -> String {
-    let text = std::fs::read_to_string(suite_dir().join(case).join(file)).unwrap();
+    file_in(&suite_dir(), case, file)
+}
+
+/// A case's file under `dir`, without one trailing newline.
+fn file_in(dir: &Path, case: &str, file: &str) -> String {
+    let text = std::fs::read_to_string(dir.join(case).join(file)).unwrap();
     text.strip_suffix('\n').unwrap_or(&text).to_string()
 }
 

@@ -13,8 +13,7 @@
 
 use sigv4_core::{
     canonical_request_v4a, presign_v4a, sign_v4a, string_to_sign_v4a, verify_any, Error, Header,
-    Location, Payload, Request, SigV4aKey, SigV4aPublicKey, SigningParamsV4a, VerifyPolicy,
-    VerifyingKey,
+    Location, Payload, Request, SigV4aKey, SigV4aPublicKey, VerifyPolicy, VerifyingKey,
 };
 use sigv4_tests::{suite_v4a_case_names, suite_v4a_file, OwnedRequest, SuiteContext};
 
@@ -82,15 +81,7 @@ fn check_case(case: &str, out: &mut Collected) {
     let key = SigV4aKey::derive(&ctx.access_key_id, &ctx.secret).unwrap();
     let public = suite_public_key(case);
     assert_eq!(key.public_key(), public, "{case}: derived public key");
-    let params = SigningParamsV4a {
-        access_key_id: &ctx.access_key_id,
-        session_token: ctx.token.as_deref(),
-        key: &key,
-        region_set: &ctx.region,
-        service: &ctx.service,
-        time: ctx.time,
-        settings: ctx.settings(),
-    };
+    let params = ctx.params_v4a(&key);
     let owned = OwnedRequest::parse_http(&suite_v4a_file(case, "request.txt"));
     let headers = owned.header_views();
     let req = owned.view(&headers, Payload::Bytes(&owned.body));

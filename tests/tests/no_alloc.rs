@@ -153,9 +153,7 @@ fn aws_chunked_signing_and_framing_allocate_nothing() {
 
 #[test]
 fn sigv4a_key_derivation_signing_and_verifying_allocate_nothing() {
-    use sigv4_core::{
-        presign_v4a, sign_v4a, verify_any, SigV4aKey, SigningParamsV4a, VerifyingKey,
-    };
+    use sigv4_core::{presign_v4a, sign_v4a, verify_any, SigV4aKey, VerifyingKey};
     let cases: Vec<_> = sigv4_tests::suite_v4a_case_names()
         .into_iter()
         .map(|name| {
@@ -177,15 +175,7 @@ fn sigv4a_key_derivation_signing_and_verifying_allocate_nothing() {
     let count = allocations(|| {
         for ((ctx, owned, sent), (headers, sent_headers)) in cases.iter().zip(&views) {
             let key = SigV4aKey::derive(&ctx.access_key_id, &ctx.secret).unwrap();
-            let params = SigningParamsV4a {
-                access_key_id: &ctx.access_key_id,
-                session_token: ctx.token.as_deref(),
-                key: &key,
-                region_set: &ctx.region,
-                service: &ctx.service,
-                time: ctx.time,
-                settings: ctx.settings(),
-            };
+            let params = ctx.params_v4a(&key);
             let req = owned.view(headers, Payload::Bytes(&owned.body));
             let signed = sign_v4a(&req, &params).unwrap();
             let query = presign_v4a(&req, &params, ctx.expires).unwrap();

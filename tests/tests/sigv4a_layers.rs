@@ -66,10 +66,9 @@ async fn every_adapter_signs_sigv4a_that_the_layer_accepts() {
 async fn the_layer_refuses_what_sigv4a_does_not_cover() {
     let api = verifying_server("execute-api").await;
     let url = format!("http://127.0.0.1:{api}/items");
-    for adapter in ALL {
-        // The server is in us-east-1.
-        for set in ["eu-west-1", "us-west-*", "eu-*,ap-*"] {
-            let signer = signer("execute-api", SK, set);
+    let get = |adapter, signer: Signer| {
+        let url = url.clone();
+        async move {
             let reply = send(
                 adapter,
                 &signer,
@@ -79,30 +78,20 @@ async fn the_layer_refuses_what_sigv4a_does_not_cover() {
                 Body::Bytes(vec![]),
             )
             .await;
-            assert_eq!(reply.status, 400, "{adapter:?} {set}: {}", reply.text());
-            assert!(
-                reply.text().contains("AuthorizationHeaderMalformed"),
-                "{}",
-                reply.text()
-            );
+            (reply.status, reply.text())
+        }
+    };
+    for adapter in ALL {
+        // The server is in us-east-1.
+        for set in ["eu-west-1", "us-west-*", "eu-*,ap-*"] {
+            let (status, text) = get(adapter, signer("execute-api", SK, set)).await;
+            assert_eq!(status, 400, "{adapter:?} {set}: {text}");
+            assert!(text.contains("AuthorizationHeaderMalformed"), "{text}");
         }
         // Another secret: another ECDSA key, whose signature does not verify.
-        let signer = signer("execute-api", "not the secret", "*");
-        let reply = send(
-            adapter,
-            &signer,
-            Method::GET,
-            &url,
-            &[],
-            Body::Bytes(vec![]),
-        )
-        .await;
-        assert_eq!(reply.status, 403, "{adapter:?}: {}", reply.text());
-        assert!(
-            reply.text().contains("SignatureDoesNotMatch"),
-            "{}",
-            reply.text()
-        );
+        let (status, text) = get(adapter, signer("execute-api", "not the secret", "*")).await;
+        assert_eq!(status, 403, "{adapter:?}: {text}");
+        assert!(text.contains("SignatureDoesNotMatch"), "{text}");
     }
 }
 

@@ -318,6 +318,11 @@ impl<'s, 'a> Canonical<'s, 'a> {
         })
     }
 
+    /// The inputs of the signing this canonical request belongs to.
+    pub(crate) fn ctx(&self) -> &'a Ctx<'a, 'a> {
+        self.params
+    }
+
     /// The header entries, sorted.
     pub(crate) fn headers(&self) -> &'s [Entry<'a>] {
         &self.scratch.headers

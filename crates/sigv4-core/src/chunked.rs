@@ -40,7 +40,7 @@
 use crate::canonical::headers::{self, Entries, Entry};
 use crate::date::{AmzDate, Timestamp};
 use crate::error::Error;
-use crate::key::SigningKey;
+use crate::key::{Scope, SigningKey};
 use crate::request::{Header, Payload};
 use crate::sink::{hex32, Buf, HashSink, Sink};
 use core::borrow::Borrow;
@@ -51,7 +51,7 @@ use subtle::ConstantTimeEq;
 pub const MIN_CHUNK_LEN: usize = 8 * 1024;
 
 /// The hex SHA-256 of the empty string, a fixed line of every chunk's string to sign.
-pub(crate) const EMPTY_SHA256_HEX: &[u8; 64] =
+const EMPTY_SHA256_HEX: &[u8; 64] =
     b"e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 
 /// SigV4A chunk and trailer signatures on the wire: the DER signature's hex, right-padded
@@ -330,35 +330,81 @@ impl<K: Borrow<SigningKey>> ChunkSigner<K> {
     }
 
     fn chunk_signature(&self, sha256: &[u8; 32]) -> [u8; 64] {
-        let mut text = Buf::<STRING_TO_SIGN_CAP>::new();
-        self.preamble(&mut text, b"AWS4-HMAC-SHA256-PAYLOAD");
-        text.put(EMPTY_SHA256_HEX);
-        text.byte(b'\n');
-        text.put(&hex32(sha256));
-        hex32(&self.key.borrow().mac(text.as_bytes()))
+        let key = self.key.borrow();
+        let text = chunk_string_to_sign(
+            b"AWS4-HMAC-SHA256-PAYLOAD",
+            &self.amz_date,
+            key.scope(),
+            &self.previous,
+            sha256,
+        );
+        hex32(&key.mac(text.as_bytes()))
     }
 
     fn trailer_signature(&self, trailers: &[Header<'_>]) -> Result<[u8; 64], Error> {
-        let entries = canonical_trailers(trailers)?;
-        let mut hash = HashSink::new();
-        headers::write(&mut hash, &entries);
-        let mut text = Buf::<STRING_TO_SIGN_CAP>::new();
-        self.preamble(&mut text, b"AWS4-HMAC-SHA256-TRAILER");
-        text.put(&hex32(&hash.finish()));
-        Ok(hex32(&self.key.borrow().mac(text.as_bytes())))
+        let key = self.key.borrow();
+        let text = trailer_string_to_sign(
+            b"AWS4-HMAC-SHA256-TRAILER",
+            &self.amz_date,
+            key.scope(),
+            &self.previous,
+            trailers,
+        )?;
+        Ok(hex32(&key.mac(text.as_bytes())))
     }
+}
 
-    /// `algorithm \n amz-date \n scope \n previous \n`.
-    fn preamble(&self, text: &mut impl Sink, algorithm: &[u8]) {
-        text.put(algorithm);
-        text.byte(b'\n');
-        text.put(self.amz_date.as_bytes());
-        text.byte(b'\n');
-        self.key.borrow().scope().write_to(text);
-        text.byte(b'\n');
-        text.put(&self.previous);
-        text.byte(b'\n');
-    }
+/// A chunk's string to sign, for either algorithm:
+/// `algorithm \n amz-date \n scope \n previous \n hex(SHA-256("")) \n hex(sha256)`.
+pub(crate) fn chunk_string_to_sign(
+    algorithm: &[u8],
+    amz_date: &AmzDate,
+    scope: &Scope,
+    previous: &[u8],
+    sha256: &[u8; 32],
+) -> Buf<STRING_TO_SIGN_CAP> {
+    let mut text = Buf::new();
+    preamble(&mut text, algorithm, amz_date, scope, previous);
+    text.put(EMPTY_SHA256_HEX);
+    text.byte(b'\n');
+    text.put(&hex32(sha256));
+    text
+}
+
+/// The trailer's string to sign, for either algorithm:
+/// `algorithm \n amz-date \n scope \n previous \n hex(SHA-256(canonical trailers))`.
+pub(crate) fn trailer_string_to_sign(
+    algorithm: &[u8],
+    amz_date: &AmzDate,
+    scope: &Scope,
+    previous: &[u8],
+    trailers: &[Header<'_>],
+) -> Result<Buf<STRING_TO_SIGN_CAP>, Error> {
+    let entries = canonical_trailers(trailers)?;
+    let mut hash = HashSink::new();
+    headers::write(&mut hash, &entries);
+    let mut text = Buf::new();
+    preamble(&mut text, algorithm, amz_date, scope, previous);
+    text.put(&hex32(&hash.finish()));
+    Ok(text)
+}
+
+/// `algorithm \n amz-date \n scope \n previous \n`.
+fn preamble(
+    text: &mut impl Sink,
+    algorithm: &[u8],
+    amz_date: &AmzDate,
+    scope: &Scope,
+    previous: &[u8],
+) {
+    text.put(algorithm);
+    text.byte(b'\n');
+    text.put(amz_date.as_bytes());
+    text.byte(b'\n');
+    scope.write_to(text);
+    text.byte(b'\n');
+    text.put(previous);
+    text.byte(b'\n');
 }
 
 /// The longest chunk string to sign: algorithm, date, the longest scope, previous
@@ -367,7 +413,7 @@ pub(crate) const STRING_TO_SIGN_CAP: usize =
     30 + 1 + 16 + 1 + (8 + 2 * crate::key::MAX_SCOPE_PART_LEN + 16) + 1 + 144 + 1 + 64 + 1 + 64;
 
 /// Trailers checked, lower-cased and sorted as headers are.
-pub(crate) fn canonical_trailers<'a>(trailers: &[Header<'a>]) -> Result<Entries<'a>, Error> {
+fn canonical_trailers<'a>(trailers: &[Header<'a>]) -> Result<Entries<'a>, Error> {
     let mut entries = Entries::new();
     for t in trailers {
         headers::push(&mut entries, Entry::checked(t.name, t.value)?)?;

@@ -26,17 +26,16 @@
 //! # Ok::<(), sigv4_core::Error>(())
 //! ```
 
-use crate::canonical::headers;
 use crate::chunked::{
-    canonical_trailers, chunk_header_with, trailer_section_with, ChunkHeader, EMPTY_SHA256_HEX,
-    PADDED_SIGNATURE_LEN, STRING_TO_SIGN_CAP,
+    chunk_header_with, chunk_string_to_sign, trailer_section_with, trailer_string_to_sign,
+    ChunkHeader, PADDED_SIGNATURE_LEN, STRING_TO_SIGN_CAP,
 };
 use crate::date::{AmzDate, Timestamp};
 use crate::error::Error;
 use crate::key::Scope;
 use crate::request::Header;
 use crate::sign::SigText;
-use crate::sink::{hex32, Buf, HashSink, Sink};
+use crate::sink::{Buf, HashSink, Sink};
 use crate::v4a::{SigV4aKey, SigV4aPublicKey};
 use core::borrow::Borrow;
 use core::fmt;
@@ -122,35 +121,24 @@ impl Chain {
         })
     }
 
-    /// `algorithm \n amz-date \n scope \n previous \n`.
-    fn preamble(&self, text: &mut impl Sink, algorithm: &[u8]) {
-        text.put(algorithm);
-        text.byte(b'\n');
-        text.put(self.amz_date.as_bytes());
-        text.byte(b'\n');
-        self.scope.write_to(text);
-        text.byte(b'\n');
-        text.put(self.previous.as_bytes());
-        text.byte(b'\n');
-    }
-
     fn chunk_text(&self, sha256: &[u8; 32]) -> Buf<STRING_TO_SIGN_CAP> {
-        let mut text = Buf::new();
-        self.preamble(&mut text, b"AWS4-ECDSA-P256-SHA256-PAYLOAD");
-        text.put(EMPTY_SHA256_HEX);
-        text.byte(b'\n');
-        text.put(&hex32(sha256));
-        text
+        chunk_string_to_sign(
+            b"AWS4-ECDSA-P256-SHA256-PAYLOAD",
+            &self.amz_date,
+            &self.scope,
+            self.previous.as_bytes(),
+            sha256,
+        )
     }
 
     fn trailer_text(&self, trailers: &[Header<'_>]) -> Result<Buf<STRING_TO_SIGN_CAP>, Error> {
-        let entries = canonical_trailers(trailers)?;
-        let mut hash = HashSink::new();
-        headers::write(&mut hash, &entries);
-        let mut text = Buf::new();
-        self.preamble(&mut text, b"AWS4-ECDSA-P256-SHA256-TRAILER");
-        text.put(&hex32(&hash.finish()));
-        Ok(text)
+        trailer_string_to_sign(
+            b"AWS4-ECDSA-P256-SHA256-TRAILER",
+            &self.amz_date,
+            &self.scope,
+            self.previous.as_bytes(),
+            trailers,
+        )
     }
 }
 

@@ -100,7 +100,7 @@ pub(crate) fn presign_with<'a>(
     let fixed = Fixed::new(req, ctx, location)?;
     let mut scratch = Scratch::new();
     let canonical = Canonical::new(req, ctx, location, &fixed, &mut scratch)?;
-    let signature = compute_signature(&canonical, ctx, &fixed, key)?;
+    let signature = compute_signature(&canonical, &fixed, key)?;
     Ok(PresignedQuery {
         algorithm: ctx.algorithm(),
         access_key_id: ctx.access_key_id,

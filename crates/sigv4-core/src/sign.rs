@@ -6,7 +6,7 @@ use crate::error::Error;
 use crate::key::SigningKey;
 use crate::request::Request;
 use crate::settings::Settings;
-use crate::sink::{hex32, Buf, HashSink, Sink, TextSink};
+use crate::sink::{hex32, Buf, Sink, TextSink};
 use crate::string_to_sign as sts;
 use core::fmt;
 
@@ -199,7 +199,7 @@ pub(crate) fn sign_with<'a>(
     let fixed = Fixed::new(req, ctx, Location::Headers)?;
     let mut scratch = Scratch::new();
     let canonical = Canonical::new(req, ctx, Location::Headers, &fixed, &mut scratch)?;
-    let signature = compute_signature(&canonical, ctx, &fixed, key)?;
+    let signature = compute_signature(&canonical, &fixed, key)?;
     let mut out = HeaderSignature {
         authorization: Buf::new(),
         amz_date: fixed.amz_date,
@@ -233,21 +233,11 @@ pub(crate) fn sign_with<'a>(
 /// HMAC for SigV4, an ECDSA signature (RFC 6979 nonce, DER) for SigV4A.
 pub(crate) fn compute_signature(
     canonical: &Canonical<'_, '_>,
-    ctx: &Ctx<'_, '_>,
     fixed: &Fixed,
     key: Key<'_>,
 ) -> Result<SigText, Error> {
-    let mut hash = HashSink::new();
-    canonical.write(&mut hash);
-    let hashed = hex32(&hash.finish());
     let mut text = Buf::<STRING_TO_SIGN_CAP>::new();
-    sts::write(
-        &mut text,
-        ctx.algorithm(),
-        &fixed.amz_date,
-        ctx.scope,
-        &hashed,
-    );
+    sts::write_for(&mut text, canonical, &fixed.amz_date);
     Ok(match key {
         Key::Hmac(k) => SigText::from_hex64(hex32(&k.mac(text.as_bytes()))),
         #[cfg(feature = "sigv4a")]
@@ -315,16 +305,7 @@ pub(crate) fn render<W: fmt::Write + ?Sized>(
     if what == Rendering::CanonicalRequest {
         canonical.write(&mut text);
     } else {
-        let mut hash = HashSink::new();
-        canonical.write(&mut hash);
-        let hashed = hex32(&hash.finish());
-        sts::write(
-            &mut text,
-            ctx.algorithm(),
-            &fixed.amz_date,
-            ctx.scope,
-            &hashed,
-        );
+        sts::write_for(&mut text, &canonical, &fixed.amz_date);
     }
     if text.failed {
         return Err(Error::Fmt);

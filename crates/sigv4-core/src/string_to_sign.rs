@@ -6,10 +6,25 @@
 //!
 //! with `AWS4-HMAC-SHA256` (SigV4) or `AWS4-ECDSA-P256-SHA256` (SigV4A) as the algorithm.
 
-use crate::canonical::Algorithm;
+use crate::canonical::{Algorithm, Canonical};
 use crate::date::AmzDate;
 use crate::key::Scope;
-use crate::sink::Sink;
+use crate::sink::{hex32, HashSink, Sink};
+
+/// Hashes `canonical` and writes its string to sign, with the algorithm and scope of the
+/// signing it belongs to: what signing, rendering and verifying all compute.
+pub(crate) fn write_for(out: &mut impl Sink, canonical: &Canonical<'_, '_>, amz_date: &AmzDate) {
+    let mut hash = HashSink::new();
+    canonical.write(&mut hash);
+    let ctx = canonical.ctx();
+    write(
+        out,
+        ctx.algorithm(),
+        amz_date,
+        ctx.scope,
+        &hex32(&hash.finish()),
+    );
+}
 
 /// Writes the string to sign for a canonical request whose hash is `hashed` (hex).
 pub(crate) fn write(

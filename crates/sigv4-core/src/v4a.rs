@@ -278,6 +278,18 @@ pub struct SigningParamsV4a<'a> {
 }
 
 impl<'a> SigningParamsV4a<'a> {
+    /// Renders one of the texts of `req`, under the scope these parameters make.
+    fn render<W: fmt::Write + ?Sized>(
+        &self,
+        req: &Request<'_>,
+        location: Location,
+        out: &mut W,
+        what: Rendering,
+    ) -> Result<(), Error> {
+        let scope = Scope::without_region(self.time, self.service)?;
+        render(req, &self.ctx(&scope)?, location, out, what)
+    }
+
     fn ctx<'s>(&self, scope: &'s Scope) -> Result<Ctx<'a, 's>, Error> {
         check_region_set(self.region_set)?;
         Ok(Ctx {
@@ -375,9 +387,7 @@ pub fn canonical_request_v4a<W: fmt::Write + ?Sized>(
     location: Location,
     out: &mut W,
 ) -> Result<(), Error> {
-    let scope = Scope::without_region(params.time, params.service)?;
-    let ctx = params.ctx(&scope)?;
-    render(req, &ctx, location, out, Rendering::CanonicalRequest)
+    params.render(req, location, out, Rendering::CanonicalRequest)
 }
 
 /// Renders the SigV4A string to sign of `req`.
@@ -390,9 +400,7 @@ pub fn string_to_sign_v4a<W: fmt::Write + ?Sized>(
     location: Location,
     out: &mut W,
 ) -> Result<(), Error> {
-    let scope = Scope::without_region(params.time, params.service)?;
-    let ctx = params.ctx(&scope)?;
-    render(req, &ctx, location, out, Rendering::StringToSign)
+    params.render(req, location, out, Rendering::StringToSign)
 }
 
 #[cfg(test)]

@@ -93,7 +93,7 @@ use crate::key::{Scope, SigningKey};
 use crate::request::{Payload, Request};
 use crate::settings::{PathMode, SessionTokenMode, Settings};
 use crate::sign::SigText;
-use crate::sink::{hex32, Buf, HashSink, Sink, TextSink};
+use crate::sink::{Buf, HashSink, Sink, TextSink};
 use crate::string_to_sign as sts;
 use core::fmt;
 use subtle::ConstantTimeEq;
@@ -825,11 +825,8 @@ where
         &fixed,
         &mut scratch,
     )?;
-    let mut hash = HashSink::new();
-    canonical.write(&mut hash);
-    let hashed = hex32(&hash.finish());
     let mut text = Buf::<{ crate::sign::STRING_TO_SIGN_CAP }>::new();
-    sts::write(&mut text, auth.algorithm, &fixed.amz_date, &scope, &hashed);
+    sts::write_for(&mut text, &canonical, &fixed.amz_date);
     if let Some((creq_out, sts_out)) = texts {
         let mut creq = TextSink::new(creq_out);
         canonical.write(&mut creq);

@@ -72,9 +72,9 @@ impl<P: ProvideCredentials> CachedProvider<P> {
         self.generation.load(Ordering::Acquire)
     }
 
-    /// Whether `c` needs no refresh yet.
-    pub(crate) fn is_fresh(&self, c: &Credentials) -> bool {
-        self.fresh(c, self.clock.now())
+    /// Whether `c` needs no refresh yet at `now`.
+    pub(crate) fn is_fresh_at(&self, c: &Credentials, now: SystemTime) -> bool {
+        self.fresh(c, now)
     }
 
     fn fresh(&self, c: &Credentials, now: SystemTime) -> bool {

@@ -287,8 +287,10 @@ impl Signer {
             return None;
         }
         // Today's key: after midnight the next signing takes the slow path, which derives
-        // the new day's key and keeps it.
-        let today = self.now().ok()?.date_stamp();
+        // the new day's key and keeps it. One clock read serves both checks (the provider
+        // was built on the signer's clock).
+        let now = self.inner.clock.now();
+        let today = timestamp(now)?.date_stamp();
         let guard = self
             .inner
             .hot
@@ -296,7 +298,7 @@ impl Signer {
             .unwrap_or_else(PoisonError::into_inner);
         let current = guard.as_ref().is_some_and(|h| {
             h.generation == p.generation()
-                && p.is_fresh(&h.creds)
+                && p.is_fresh_at(&h.creds, now)
                 && h.key.scope().date() == today.as_str()
         });
         current.then_some(guard)
