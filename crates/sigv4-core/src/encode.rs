@@ -59,20 +59,35 @@ pub(crate) fn put_path_as_sent(out: &mut impl Sink, bytes: &[u8]) {
     if Canonicalized::is_identity_path(bytes) {
         return out.put(bytes);
     }
+    // Runs that come out as they went in (unreserved bytes, `/`, escapes already in
+    // canonical form) are copied whole; only the bytes between them are rewritten.
+    let mut start = 0;
     let mut i = 0;
     while i < bytes.len() {
-        let (b, step) = match escape_at(bytes, i) {
-            Some(d) => (d, 3),
-            None => (bytes[i], 1),
-        };
-        // An encoded slash stays one: it is part of a segment, not a separator.
-        if is_unreserved(b) || (b == b'/' && step == 1) {
-            out.byte(b);
-        } else {
-            put_escape(out, b);
+        let b = bytes[i];
+        if is_unreserved(b) || b == b'/' {
+            i += 1;
+            continue;
         }
-        i += step;
+        let escaped = escape_at(bytes, i);
+        // An encoded slash stays one: it is part of a segment, not a separator.
+        if let Some(d) = escaped {
+            let upper = !bytes[i + 1..i + 3].iter().any(u8::is_ascii_lowercase);
+            if upper && !is_unreserved(d) {
+                i += 3;
+                continue;
+            }
+        }
+        out.put(&bytes[start..i]);
+        match escaped {
+            Some(d) if is_unreserved(d) => out.byte(d),
+            Some(d) => put_escape(out, d),
+            None => put_escape(out, b),
+        }
+        i += if escaped.is_some() { 3 } else { 1 };
+        start = i;
     }
+    out.put(&bytes[start..]);
 }
 
 /// The byte a valid `%XX` at `i` stands for.

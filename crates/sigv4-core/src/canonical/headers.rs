@@ -61,15 +61,16 @@ impl<'a> Entry<'a> {
 /// canonical (no whitespace at either end, no tab, CR or LF, no two spaces in a row). Each
 /// test is an OR over the bytes with no branch and no carried state, so it vectorises.
 fn scan_value(v: &[u8]) -> (bool, bool) {
-    let fold_ws = |b: u8| matches!(b, b'\t' | b'\r' | b'\n');
-    let bad = v.iter().fold(false, |acc, &b| {
-        acc | ((b < 0x20) & !fold_ws(b)) | (b == 0x7f)
-    });
-    let special = v.iter().fold(false, |acc, &b| acc | fold_ws(b));
-    let doubled = v
-        .iter()
-        .zip(v.iter().skip(1))
-        .fold(false, |acc, (&a, &b)| acc | ((a == b' ') & (b == b' ')));
+    // One pass of branch-free ORs over the value (the compiler vectorises it), then a
+    // second over its neighbouring pairs only when a space is present at all.
+    let (mut bad, mut special, mut space) = (false, false, false);
+    for &b in v {
+        let fold_ws = matches!(b, b'\t' | b'\r' | b'\n');
+        bad |= ((b < 0x20) & !fold_ws) | (b == 0x7f);
+        special |= fold_ws;
+        space |= b == b' ';
+    }
+    let doubled = space && v.windows(2).any(|w| w == b"  ");
     let ends = v.first().is_some_and(|&b| is_space(b)) || v.last().is_some_and(|&b| is_space(b));
     (!bad, !(special | doubled | ends))
 }
