@@ -31,6 +31,10 @@ pub(crate) struct ServeArgs {
     /// The region requests must be scoped to.
     #[arg(long, default_value = "us-east-1")]
     region: String,
+    /// Answer CORS preflights and allow every origin, so that a page in a browser (served
+    /// from another port) can send signed `fetch` calls here.
+    #[arg(long)]
+    cors: bool,
 }
 
 type Result<T> = std::result::Result<T, String>;
@@ -64,13 +68,27 @@ where
     Ok(resp)
 }
 
-/// Serves the verifying endpoint on `listener` until the runtime stops.
-async fn run(listener: tokio::net::TcpListener, layer: VerifyLayer) {
+/// Serves the verifying endpoint on `listener` until the runtime stops; with `cors`, also
+/// answers preflights and lets any origin read the answers.
+async fn run(listener: tokio::net::TcpListener, layer: VerifyLayer, cors: bool) {
     loop {
         let Ok((stream, _)) = listener.accept().await else {
             continue;
         };
-        let service = layer.layer(tower::service_fn(answer::<hyper::body::Incoming>));
+        let verifying = layer.layer(tower::service_fn(answer::<hyper::body::Incoming>));
+        let service = tower::service_fn(move |req: http::Request<hyper::body::Incoming>| {
+            let verifying = verifying.clone();
+            async move {
+                if cors && is_preflight(&req) {
+                    return Ok(preflight(&req));
+                }
+                let mut resp = verifying.oneshot(req).await?;
+                if cors {
+                    allow_origin(resp.headers_mut());
+                }
+                Ok::<_, Infallible>(resp)
+            }
+        });
         tokio::spawn(async move {
             let service = hyper_util::service::TowerToHyperService::new(service);
             let _ = hyper::server::conn::http1::Builder::new()
@@ -78,6 +96,49 @@ async fn run(listener: tokio::net::TcpListener, layer: VerifyLayer) {
                 .await;
         });
     }
+}
+
+/// A CORS preflight: `OPTIONS` with `Access-Control-Request-Method`.
+fn is_preflight<B>(req: &http::Request<B>) -> bool {
+    req.method() == http::Method::OPTIONS
+        && req
+            .headers()
+            .contains_key(http::header::ACCESS_CONTROL_REQUEST_METHOD)
+}
+
+/// Allows the method and headers asked for, from any origin, for ten minutes.
+fn preflight<B, R>(req: &http::Request<B>) -> sigv4_hyper::VerifyResponse<R> {
+    use http::header::{
+        ACCESS_CONTROL_ALLOW_HEADERS, ACCESS_CONTROL_ALLOW_METHODS, ACCESS_CONTROL_MAX_AGE,
+        ACCESS_CONTROL_REQUEST_HEADERS, ACCESS_CONTROL_REQUEST_METHOD,
+    };
+    let mut resp = http::Response::new(http_body_util::Either::Left(Full::default()));
+    *resp.status_mut() = http::StatusCode::NO_CONTENT;
+    let asked = |name| req.headers().get(name).cloned();
+    let h = resp.headers_mut();
+    allow_origin(h);
+    if let Some(m) = asked(ACCESS_CONTROL_REQUEST_METHOD) {
+        h.insert(ACCESS_CONTROL_ALLOW_METHODS, m);
+    }
+    if let Some(names) = asked(ACCESS_CONTROL_REQUEST_HEADERS) {
+        h.insert(ACCESS_CONTROL_ALLOW_HEADERS, names);
+    }
+    h.insert(
+        ACCESS_CONTROL_MAX_AGE,
+        http::HeaderValue::from_static("600"),
+    );
+    resp
+}
+
+fn allow_origin(h: &mut http::HeaderMap) {
+    h.insert(
+        http::header::ACCESS_CONTROL_ALLOW_ORIGIN,
+        http::HeaderValue::from_static("*"),
+    );
+    h.insert(
+        http::header::ACCESS_CONTROL_EXPOSE_HEADERS,
+        http::HeaderValue::from_static("*"),
+    );
 }
 
 fn runtime() -> Result<tokio::runtime::Runtime> {
@@ -113,10 +174,13 @@ pub(crate) fn serve(args: &ServeArgs) -> Result<()> {
             .await
             .map_err(|e| format!("cannot listen on 127.0.0.1:{}: {e}", args.port))?;
         eprintln!(
-            "sigv4: verifying requests for {ak} ({}, {}) on http://127.0.0.1:{}",
-            args.region, args.service, args.port
+            "sigv4: verifying requests for {ak} ({}, {}) on http://127.0.0.1:{}{}",
+            args.region,
+            args.service,
+            args.port,
+            if args.cors { ", CORS open" } else { "" }
         );
-        run(listener, layer).await;
+        run(listener, layer, args.cors).await;
         Ok(())
     })
 }
@@ -144,7 +208,7 @@ pub(crate) fn demo() -> Result<ExitCode> {
         "execute-api",
         HashMap::from([(DEMO_AK.to_string(), DEMO_SK.to_string())]),
     );
-    rt.spawn(run(listener, layer));
+    rt.spawn(run(listener, layer, false));
     let base = format!("http://127.0.0.1:{port}");
     println!(
         "sigv4 demo: a verifying endpoint on {base} (service execute-api, region us-east-1)\n"
