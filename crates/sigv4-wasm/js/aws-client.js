@@ -165,16 +165,16 @@ export class AwsV4Signer {
     }
     const path = canonicalPath(this.url, s3, this.singleEncode);
     const query = canonicalQuery(this.url, s3);
-    const signer = this.signer();
+    // One string into the module, one back (see Signer::sign_packed).
+    const packed = [this.method, this.url.href, path, query, payload, this.service, this.region,
+      this.datetime, ...signed].join('\n');
+    const added = this.signer().signPacked(packed, this.signQuery ? expires : 0, flags);
     if (this.signQuery) {
-      const added = signer.presign(this.method, this.url.href, path, query, signed, payload,
-        this.service, this.region, this.datetime, expires, flags);
       const base = this.url.href.replace(/#.*$/, '');
       this.url = new URL(base + (this.url.search ? '&' : '?') + added);
     } else {
-      const added = signer.signHeaders(this.method, this.url.href, path, query, signed, payload,
-        this.service, this.region, this.datetime, flags);
-      for (let i = 0; i < added.length; i += 2) this.headers.set(added[i], added[i + 1]);
+      const pairs = added.split('\n');
+      for (let i = 0; i < pairs.length; i += 2) this.headers.set(pairs[i], pairs[i + 1]);
       if (this.appendSessionToken) this.headers.delete('x-amz-security-token');
     }
     return { method: this.method, url: this.url, headers: this.headers, body: this.body };
@@ -210,14 +210,20 @@ function amzDate(date) {
   return date.toISOString().replace(/[-:]/g, '').replace(/\.\d+/, '');
 }
 
-/** The body's SHA-256 in hex: strings, buffers and views, `Blob`s read as a stream. */
+/**
+ * The body's SHA-256 in hex: strings, buffers and views, `Blob`s read as a stream. Small
+ * bodies are hashed in the module (no round trip to the platform); from 64 KiB up the
+ * platform's own SHA-256 (WebCrypto) is faster, when there is one.
+ */
 async function hashBody(body) {
   if (body == null) return sha256HexOfString('');
-  if (typeof body === 'string') return sha256HexOfString(body);
-  if (body instanceof URLSearchParams) return sha256HexOfString(body.toString());
-  if (body instanceof ArrayBuffer) return sha256Hex(new Uint8Array(body));
+  if (body instanceof URLSearchParams) body = body.toString();
+  if (typeof body === 'string') {
+    return body.length < NATIVE_FROM ? sha256HexOfString(body) : hashBytes(new TextEncoder().encode(body));
+  }
+  if (body instanceof ArrayBuffer) return hashBytes(new Uint8Array(body));
   if (ArrayBuffer.isView(body)) {
-    return sha256Hex(new Uint8Array(body.buffer, body.byteOffset, body.byteLength));
+    return hashBytes(new Uint8Array(body.buffer, body.byteOffset, body.byteLength));
   }
   if (typeof Blob !== 'undefined' && body instanceof Blob) {
     const hash = new Sha256();
@@ -233,7 +239,16 @@ async function hashBody(body) {
       hash.free();
     }
   }
-  throw new Error('body must be a string, ArrayBuffer, ArrayBufferView or Blob, unless you include the X-Amz-Content-Sha256 header');
+  throw new Error('body must be a string, ArrayBuffer, ArrayBufferView, URLSearchParams or Blob, unless you include the X-Amz-Content-Sha256 header');
+}
+
+const NATIVE_FROM = 64 * 1024;
+
+async function hashBytes(bytes) {
+  const subtle = globalThis.crypto && globalThis.crypto.subtle;
+  if (bytes.byteLength < NATIVE_FROM || !subtle) return sha256Hex(bytes);
+  const digest = new Uint8Array(await subtle.digest('SHA-256', bytes));
+  return Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
 /** `!'()*`, which encodeURIComponent leaves bare, encoded as RFC 3986 wants. */
@@ -283,6 +298,21 @@ function canonicalQuery(url, s3) {
  * Application Auto Scaling, FIPS endpoints, and hosts that put the region first).
  */
 export function guessServiceRegion(url, headers) {
+  const host = url.hostname;
+  // IoT and Auto Scaling hosts also depend on the path or X-Amz-Target; others are kept.
+  const kept = GUESSES.get(host);
+  if (kept) return kept;
+  const guess = guessUncached(url, headers);
+  if (!/(^|\.)(iot|autoscaling)\./.test(host)) {
+    if (GUESSES.size >= 256) GUESSES.clear();
+    GUESSES.set(host, guess);
+  }
+  return guess;
+}
+
+const GUESSES = new Map();
+
+function guessUncached(url, headers) {
   const host = url.hostname;
   const first = (re) => re.exec(host)?.[1] ?? '';
   if (host.endsWith('.on.aws')) {

@@ -218,6 +218,59 @@ impl Signer {
         })
     }
 
+    /// [`Signer::sign_headers`] (`expires` 0) or [`Signer::presign`] with every string
+    /// in one, for the JavaScript client: one string crosses into the module and one comes
+    /// back, instead of a dozen. `packed` is `method`, `url`, `path`, `query`, `payload`,
+    /// `service`, `region`, `datetime`, then header names and values, separated by `\n`
+    /// (which no header value holds). Returns the added headers as `name\nvalue\n...`,
+    /// or the presigned query.
+    ///
+    /// # Errors
+    /// As the two it stands for; fewer than eight fields, or a name without a value.
+    #[wasm_bindgen(js_name = signPacked)]
+    pub fn sign_packed(&self, packed: &str, expires: u32, flags: u32) -> Result<String, SignError> {
+        let mut fields = packed.split('\n');
+        let mut next = || {
+            fields
+                .next()
+                .ok_or_else(|| bad("packed request: fewer than eight fields"))
+        };
+        let (method, url, path, query) = (next()?, next()?, next()?, next()?);
+        let (payload, service, region, datetime) = (next()?, next()?, next()?, next()?);
+        let rest: Vec<&str> = fields.collect();
+        if !rest.len().is_multiple_of(2) {
+            return Err(bad("packed request: a header name without a value"));
+        }
+        let headers: Vec<Header<'_>> = rest
+            .chunks_exact(2)
+            .map(|pair| Header::new(pair[0], pair[1]))
+            .collect();
+        let input = Input {
+            method,
+            url,
+            path,
+            query,
+            payload: payload_of(payload)?,
+        };
+        self.with_params(service, region, datetime, flags, |params| {
+            let req = input.request(&headers)?;
+            if expires > 0 {
+                return Ok(sigv4_core::presign(&req, params, expires)?.to_string());
+            }
+            let signed = sigv4_core::sign(&req, params)?;
+            let mut out = String::with_capacity(signed.authorization().len() + 128);
+            for (i, (name, value)) in signed.headers().enumerate() {
+                if i > 0 {
+                    out.push('\n');
+                }
+                out.push_str(name);
+                out.push('\n');
+                out.push_str(value);
+            }
+            Ok(out)
+        })
+    }
+
     /// Calls `f` with signing parameters for this time and scope, deriving the key only
     /// when the kept one is for another date, region or service.
     fn with_params<T>(
