@@ -1,17 +1,14 @@
-//! `sigv4 serve`, a local verifying endpoint, and `sigv4 demo`, which signs requests to one
-//! through every adapter.
+//! `sigv4 serve`: a local verifying endpoint on 127.0.0.1 (also what `sigv4 demo` signs
+//! against).
 
 use bytes::Bytes;
 use clap::Args;
 use http_body_util::{BodyExt, Full};
 use hyper_util::rt::TokioIo;
-use sigv4::{Credentials, ProvideCredentials, Signer};
+use sigv4::ProvideCredentials;
 use sigv4_hyper::{VerifiedIdentity, VerifyLayer};
 use std::collections::HashMap;
 use std::convert::Infallible;
-use std::io::Read;
-use std::process::ExitCode;
-use std::time::Duration;
 use tower::{Layer, ServiceExt};
 
 #[derive(Args, Debug)]
@@ -70,7 +67,7 @@ where
 
 /// Serves the verifying endpoint on `listener` until the runtime stops; with `cors`, also
 /// answers preflights and lets any origin read the answers.
-async fn run(listener: tokio::net::TcpListener, layer: VerifyLayer, cors: bool) {
+pub(crate) async fn run(listener: tokio::net::TcpListener, layer: VerifyLayer, cors: bool) {
     loop {
         let Ok((stream, _)) = listener.accept().await else {
             continue;
@@ -141,7 +138,7 @@ fn allow_origin(h: &mut http::HeaderMap) {
     );
 }
 
-fn runtime() -> Result<tokio::runtime::Runtime> {
+pub(crate) fn runtime() -> Result<tokio::runtime::Runtime> {
     tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -183,198 +180,4 @@ pub(crate) fn serve(args: &ServeArgs) -> Result<()> {
         run(listener, layer, args.cors).await;
         Ok(())
     })
-}
-
-const DEMO_AK: &str = "AKIDDEMO";
-const DEMO_SK: &str = "demo/secret/key+ONLY-LOCAL";
-
-/// One row of the demo's table.
-struct Row {
-    client: &'static str,
-    request: String,
-    status: u16,
-    verdict: String,
-    expected: u16,
-}
-
-pub(crate) fn demo() -> Result<ExitCode> {
-    let rt = runtime()?;
-    let listener = rt
-        .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
-        .map_err(|e| format!("cannot listen on 127.0.0.1: {e}"))?;
-    let port = listener.local_addr().map_err(|e| e.to_string())?.port();
-    let layer = VerifyLayer::new(
-        "us-east-1",
-        "execute-api",
-        HashMap::from([(DEMO_AK.to_string(), DEMO_SK.to_string())]),
-    );
-    rt.spawn(run(listener, layer, false));
-    let base = format!("http://127.0.0.1:{port}");
-    println!(
-        "sigv4 demo: a verifying endpoint on {base} (service execute-api, region us-east-1)\n"
-    );
-    let signer = Signer::builder("execute-api", "us-east-1")
-        .credentials(Credentials::new(DEMO_AK, DEMO_SK))
-        .build();
-    let mut rows = Vec::new();
-
-    // reqwest, through the middleware.
-    let (status, body) = rt.block_on(async {
-        let client = reqwest_middleware::ClientBuilder::new(reqwest::Client::new())
-            .with(sigv4_reqwest::SigV4Middleware::new(signer.clone()))
-            .build();
-        let r = client
-            .get(format!("{base}/items/caf%C3%A9?b=2&a=1"))
-            .send()
-            .await
-            .map_err(|e| e.to_string())?;
-        Ok::<_, String>((
-            r.status().as_u16(),
-            r.text().await.map_err(|e| e.to_string())?,
-        ))
-    })?;
-    rows.push(row(
-        "reqwest",
-        "GET /items/café?b=2&a=1",
-        status,
-        &body,
-        200,
-    ));
-
-    // hyper, through SignLayer over a hyper-util client.
-    let (status, body) = rt.block_on(async {
-        let client =
-            hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new())
-                .build_http();
-        let svc = sigv4_hyper::SignLayer::new(signer.clone()).layer(client);
-        let req = http::Request::post(format!("{base}/items"))
-            .header("content-type", "application/json")
-            .body(Full::new(Bytes::from_static(b"{\"name\": \"demo\"}")))
-            .map_err(|e| e.to_string())?;
-        let r = svc.oneshot(req).await.map_err(|e| e.to_string())?;
-        let status = r.status().as_u16();
-        let body = r
-            .into_body()
-            .collect()
-            .await
-            .map_err(|e| e.to_string())?
-            .to_bytes();
-        Ok::<_, String>((status, String::from_utf8_lossy(&body).into_owned()))
-    })?;
-    rows.push(row("hyper", "POST /items (JSON body)", status, &body, 200));
-
-    // ureq, through the agent middleware.
-    let agent = ureq::Agent::new_with_config(
-        ureq::Agent::config_builder()
-            .http_status_as_error(false)
-            .middleware(sigv4_ureq::SigV4Middleware::new(signer.clone()))
-            .build(),
-    );
-    let (status, body) = ureq_text(agent.put(&format!("{base}/items/42")).send("updated"))?;
-    rows.push(row("ureq", "PUT /items/42", status, &body, 200));
-
-    // A presigned URL, fetched with no signing at all.
-    let plain = ureq::Agent::new_with_config(
-        ureq::Agent::config_builder()
-            .http_status_as_error(false)
-            .build(),
-    );
-    let uri: http::Uri = format!("{base}/reports/today?format=csv")
-        .parse()
-        .map_err(|e: http::uri::InvalidUri| e.to_string())?;
-    let url = signer
-        .presign_http(
-            &http::Method::GET,
-            &uri,
-            &http::HeaderMap::new(),
-            Duration::from_secs(300),
-        )
-        .map_err(|e| e.to_string())?;
-    let (status, body) = ureq_text(plain.get(&url.to_string()).call())?;
-    rows.push(row(
-        "presigned URL",
-        "GET /reports/today?format=csv",
-        status,
-        &body,
-        200,
-    ));
-
-    // The same URL with one signature digit changed.
-    let mut tampered = url.to_string();
-    let last = tampered.pop().unwrap_or('0');
-    tampered.push(if last == '0' { '1' } else { '0' });
-    let (status, body) = ureq_text(plain.get(&tampered).call())?;
-    rows.push(row(
-        "tampered URL",
-        "same, one signature digit changed",
-        status,
-        &body,
-        403,
-    ));
-
-    println!(
-        "{:<3} {:<14} {:<34} {:<7} verdict",
-        "#", "client", "request", "status"
-    );
-    let mut all_as_expected = true;
-    for (i, r) in rows.iter().enumerate() {
-        let ok = r.status == r.expected;
-        all_as_expected &= ok;
-        println!(
-            "{:<3} {:<14} {:<34} {:<7} {}{}",
-            i + 1,
-            r.client,
-            r.request,
-            r.status,
-            r.verdict,
-            if ok { "" } else { "  (unexpected)" }
-        );
-    }
-    println!();
-    if all_as_expected {
-        println!("every signed request was accepted and the tampered one refused");
-        Ok(ExitCode::SUCCESS)
-    } else {
-        println!("something was not as expected");
-        Ok(ExitCode::FAILURE)
-    }
-}
-
-fn ureq_text(
-    result: std::result::Result<http::Response<ureq::Body>, ureq::Error>,
-) -> Result<(u16, String)> {
-    let mut r = result.map_err(|e| e.to_string())?;
-    let mut text = String::new();
-    r.body_mut()
-        .as_reader()
-        .read_to_string(&mut text)
-        .map_err(|e| e.to_string())?;
-    Ok((r.status().as_u16(), text))
-}
-
-fn row(client: &'static str, request: &str, status: u16, body: &str, expected: u16) -> Row {
-    let verdict = if status == 200 {
-        let json: serde_json::Value = serde_json::from_str(body).unwrap_or_default();
-        let signed = json["signed_headers"].as_array().map(|a| {
-            a.iter()
-                .filter_map(|v| v.as_str())
-                .collect::<Vec<_>>()
-                .join(";")
-        });
-        format!("verified, signed {}", signed.unwrap_or_default())
-    } else {
-        let code = body
-            .split("<Code>")
-            .nth(1)
-            .and_then(|s| s.split("</Code>").next())
-            .unwrap_or("?");
-        format!("refused: {code}")
-    };
-    Row {
-        client,
-        request: request.to_string(),
-        status,
-        verdict,
-        expected,
-    }
 }

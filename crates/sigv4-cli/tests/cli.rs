@@ -294,6 +294,10 @@ impl Drop for Serve {
 }
 
 fn serve(service: &str) -> Serve {
+    serve_with(service, &[])
+}
+
+fn serve_with(service: &str, extra: &[&str]) -> Serve {
     let port = sigv4_tests::servers::free_port();
     let child = Command::new(env!("CARGO_BIN_EXE_sigv4"))
         .args([
@@ -307,6 +311,7 @@ fn serve(service: &str) -> Serve {
             "--service",
             service,
         ])
+        .args(extra)
         .stderr(std::process::Stdio::null())
         .spawn()
         .unwrap();
@@ -661,4 +666,60 @@ fn sigv4a_request_presign_and_sign_against_sigv4_serve() {
         .unwrap()
         .contains("x-amz-region-set:*\n"));
     assert_eq!(out["headers"]["x-amz-region-set"], "*");
+}
+
+/// Sends `head` (a request without body) to 127.0.0.1:`port` and returns the answer's head,
+/// lower-cased.
+fn raw_exchange(port: u16, head: &str) -> String {
+    use std::io::{Read, Write};
+    let mut conn = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    conn.set_read_timeout(Some(Duration::from_secs(20)))
+        .unwrap();
+    conn.write_all(head.as_bytes()).unwrap();
+    let mut answer = Vec::new();
+    let _ = conn.read_to_end(&mut answer);
+    let text = String::from_utf8_lossy(&answer).to_ascii_lowercase();
+    text.split("\r\n\r\n")
+        .next()
+        .unwrap_or_default()
+        .to_string()
+}
+
+#[test]
+fn serve_cors_answers_preflights_and_lets_pages_read_refusals() {
+    let preflight = |port: u16| {
+        raw_exchange(
+            port,
+            &format!(
+                "OPTIONS /items HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nOrigin: http://127.0.0.1:9\r\n\
+                 Access-Control-Request-Method: PUT\r\n\
+                 Access-Control-Request-Headers: authorization, x-amz-date\r\nConnection: close\r\n\r\n"
+            ),
+        )
+    };
+    let unsigned = |port: u16| {
+        raw_exchange(
+            port,
+            &format!("GET /items HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nOrigin: http://127.0.0.1:9\r\nConnection: close\r\n\r\n"),
+        )
+    };
+    let open = serve_with("execute-api", &["--cors"]);
+    let head = preflight(open.port);
+    assert!(head.starts_with("http/1.1 204"), "{head}");
+    assert!(head.contains("access-control-allow-origin: *"), "{head}");
+    assert!(head.contains("access-control-allow-methods: put"), "{head}");
+    assert!(
+        head.contains("access-control-allow-headers: authorization, x-amz-date"),
+        "{head}"
+    );
+    // A refusal is still a refusal, and the page may read it.
+    let head = unsigned(open.port);
+    assert!(head.starts_with("http/1.1 403"), "{head}");
+    assert!(head.contains("access-control-allow-origin: *"), "{head}");
+
+    // Without --cors a preflight is an unsigned request like any other.
+    let closed = serve("execute-api");
+    let head = preflight(closed.port);
+    assert!(head.starts_with("http/1.1 403"), "{head}");
+    assert!(!head.contains("access-control-allow-origin"), "{head}");
 }
