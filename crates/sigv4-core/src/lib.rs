@@ -16,6 +16,7 @@ mod encode;
 mod error;
 mod hmac_key;
 mod key;
+mod post_policy;
 mod presign;
 mod request;
 mod settings;
@@ -41,6 +42,9 @@ pub use chunked_v4a::{
 pub use date::{AmzDate, DateStamp, HttpDate, Timestamp};
 pub use error::{DateFormat, Error};
 pub use key::{Scope, SigningKey, KEY_VALIDITY_DAYS, MAX_SCOPE_PART_LEN, MAX_SECRET_LEN};
+pub use post_policy::{
+    base64_encode, base64_len, sign_post_policy, verify_post_policy, PostPolicySignature,
+};
 pub use presign::{presign, PresignedQuery, PresignedUrl};
 pub use request::{Header, Payload, Request, Scheme};
 pub use settings::{PathMode, SessionTokenMode, Settings, DEFAULT_UNSIGNED_HEADERS};

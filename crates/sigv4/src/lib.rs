@@ -11,6 +11,7 @@ mod credentials;
 mod error;
 #[cfg(feature = "http")]
 pub mod http;
+pub mod post;
 mod profile;
 mod provider;
 pub mod region;

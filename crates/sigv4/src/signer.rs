@@ -452,14 +452,9 @@ impl Signer {
     }
 
     /// Calls `f` with the core's parameters for `req`.
-    fn with_params<T>(
-        &self,
-        creds: &Creds<'_>,
-        req: &Request<'_>,
-        f: impl FnOnce(&AnyParams<'_>) -> Result<T, Error>,
-    ) -> Result<T, Error> {
-        let time = self.request_time(req)?;
-        let (access_key_id, session_token) = match (&self.inner.source, creds.arc()) {
+    /// The access key id and session token to sign with.
+    fn access<'c>(&'c self, creds: &'c Creds<'_>) -> Result<(&'c str, Option<&'c str>), Error> {
+        Ok(match (&self.inner.source, creds.arc()) {
             (
                 Source::Key {
                     access_key_id,
@@ -473,7 +468,35 @@ impl Signer {
             ),
             (Source::Provider(_), Some(c)) => (c.access_key_id(), c.session_token()),
             (Source::Provider(_), None) => unreachable_credentials()?,
-        };
+        })
+    }
+
+    /// Calls `f` with the access key id, session token and signing key of now, as a POST
+    /// policy is signed (SigV4 only).
+    pub(crate) fn with_key_now<T>(
+        &self,
+        f: impl FnOnce(&str, Option<&str>, &SigningKey, Timestamp) -> Result<T, Error>,
+    ) -> Result<T, Error> {
+        if self.is_sigv4a() {
+            return Err(Error::Unsupported(
+                "S3 POST policies are signed with SigV4; this signer signs SigV4A",
+            ));
+        }
+        let creds = self.credentials()?;
+        let now = self.now()?;
+        let (access_key_id, session_token) = self.access(&creds)?;
+        let key = self.key_for(creds.arc(), now)?;
+        f(access_key_id, session_token, &key, now)
+    }
+
+    fn with_params<T>(
+        &self,
+        creds: &Creds<'_>,
+        req: &Request<'_>,
+        f: impl FnOnce(&AnyParams<'_>) -> Result<T, Error>,
+    ) -> Result<T, Error> {
+        let time = self.request_time(req)?;
+        let (access_key_id, session_token) = self.access(creds)?;
         let unsigned: Vec<&str> = self
             .inner
             .unsigned_headers
