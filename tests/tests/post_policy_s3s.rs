@@ -62,7 +62,6 @@ async fn s3s_fs_accepts_our_forms_and_refuses_what_the_policy_forbids() {
         .meta("origin", "post-policy-test");
     let url = format!("{base}/{BUCKET}");
     let form = s.presign_post(&url, &policy).unwrap();
-    let same = |_: &str, v: &str| v.to_string();
 
     // The page names the key itself, within the prefix (s3s-fs does not put the file's name
     // in place of `${filename}`, as S3 does).
