@@ -6,6 +6,7 @@ mod demo;
 mod explain;
 mod infer;
 mod presign;
+mod presign_post;
 mod progress;
 mod request;
 mod serve;
@@ -40,6 +41,13 @@ enum Command {
         after_help = "Example:\n  sigv4 presign https://my-bucket.s3.amazonaws.com/report.pdf --expires 600"
     )]
     Presign(presign::PresignArgs),
+    /// Print the fields of an HTML form that uploads straight to a bucket (an S3 POST
+    /// policy), as JSON or, with --html, a ready page.
+    #[command(
+        name = "presign-post",
+        after_help = "Examples:\n  sigv4 presign-post https://my-bucket.s3.amazonaws.com/ --key-prefix uploads/ --max-size 10485760\n  sigv4 presign-post https://my-bucket.s3.amazonaws.com/ --key-prefix avatars/ --max-size 1048576 --content-type image/png --html > upload.html"
+    )]
+    PresignPost(presign_post::PresignPostArgs),
     /// Sign without sending, deterministically (credentials from AWS_ACCESS_KEY_ID,
     /// AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN).
     #[command(
@@ -62,6 +70,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Request(args) => request::request(&args),
         Command::Presign(args) => presign::presign(&args).map(|()| ExitCode::SUCCESS),
+        Command::PresignPost(args) => presign_post::presign_post(&args).map(|()| ExitCode::SUCCESS),
         Command::Sign(args) => sign::sign(&args).map(|()| ExitCode::SUCCESS),
         Command::Serve(args) => serve::serve(&args).map(|()| ExitCode::SUCCESS),
         Command::Demo => demo::demo(),

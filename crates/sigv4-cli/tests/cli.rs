@@ -519,6 +519,7 @@ fn every_help_shows_an_example() {
         None,
         Some("request"),
         Some("presign"),
+        Some("presign-post"),
         Some("sign"),
         Some("serve"),
         Some("demo"),
@@ -722,4 +723,133 @@ fn serve_cors_answers_preflights_and_lets_pages_read_refusals() {
     let head = preflight(closed.port);
     assert!(head.starts_with("http/1.1 403"), "{head}");
     assert!(!head.contains("access-control-allow-origin"), "{head}");
+}
+
+/// A `multipart/form-data` body: the fields, then `file` named `name`.
+fn multipart(fields: &[(String, String)], name: &str, file: &[u8]) -> (String, Vec<u8>) {
+    let boundary = "sigv4-test-boundary-7d1e";
+    let mut body = Vec::new();
+    for (n, v) in fields {
+        body.extend_from_slice(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{n}\"\r\n\r\n{v}\r\n")
+                .as_bytes(),
+        );
+    }
+    body.extend_from_slice(
+        format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\n\
+             Content-Type: text/plain\r\n\r\n"
+        )
+        .as_bytes(),
+    );
+    body.extend_from_slice(file);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+#[test]
+fn presign_post_gives_a_form_s3s_fs_accepts_within_its_limits() {
+    let server = s3s_fs();
+    let url = format!("http://127.0.0.1:{}/cli-post-bucket", server.port);
+    let env = [("AWS_ACCESS_KEY_ID", AK), ("AWS_SECRET_ACCESS_KEY", SK)];
+    let scope = ["--service", "s3", "--region", "us-east-1"];
+    let made = sigv4(
+        &[&["request", "-X", "PUT", "-f", &url][..], &scope].concat(),
+        &env,
+    );
+    assert!(made.status.success(), "{}", stderr(&made));
+
+    let out = sigv4(
+        &[
+            "presign-post",
+            &url,
+            "--key-prefix",
+            "uploads/",
+            "--max-size",
+            "100",
+            "--success-status",
+            "201",
+            "--region",
+            "us-east-1",
+        ],
+        &env,
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let json: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(json["url"], url.as_str());
+    let mut fields: Vec<(String, String)> = json["fields"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .map(|(n, v)| (n.clone(), v.as_str().unwrap().to_string()))
+        .collect();
+    assert_eq!(json["fields"]["key"], "uploads/${filename}");
+    // s3s-fs does not substitute ${filename}: the page names the key within the prefix.
+    for (n, v) in &mut fields {
+        if n == "key" {
+            *v = "uploads/cli.txt".into();
+        }
+    }
+    let agent = ureq::Agent::new_with_config(
+        ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .build(),
+    );
+    let post = |file: &[u8]| {
+        let (ctype, body) = multipart(&fields, "cli.txt", file);
+        let mut r = agent
+            .post(&url)
+            .header("content-type", &ctype)
+            .send(&body[..])
+            .unwrap();
+        (r.status().as_u16(), r.body_mut().read_to_string().unwrap())
+    };
+    let (status, body) = post(b"posted by a form the CLI signed");
+    assert_eq!(status, 201, "{body}");
+    let got = sigv4(
+        &[
+            &["request", "-f", &format!("{url}/uploads/cli.txt")][..],
+            &scope,
+        ]
+        .concat(),
+        &env,
+    );
+    assert_eq!(
+        stdout(&got),
+        "posted by a form the CLI signed",
+        "{}",
+        stderr(&got)
+    );
+    let (status, body) = post(&[b'x'; 101]);
+    assert!(
+        (400..500).contains(&status),
+        "a file over --max-size: {status} {body}"
+    );
+
+    let page = sigv4(
+        &[
+            "presign-post",
+            &url,
+            "--key-prefix",
+            "a/",
+            "--max-size",
+            "5",
+            "--region",
+            "us-east-1",
+            "--html",
+        ],
+        &env,
+    );
+    let html = stdout(&page);
+    assert!(
+        html.contains(&format!(
+            "<form action=\"{url}\" method=\"post\" enctype=\"multipart/form-data\">"
+        )),
+        "{html}"
+    );
+    assert!(html.contains("name=\"x-amz-signature\""), "{html}");
+    assert!(
+        html.contains("<input type=\"file\" name=\"file\">"),
+        "{html}"
+    );
 }
