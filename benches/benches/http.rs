@@ -124,7 +124,7 @@ fn bench(c: &mut Criterion) {
             });
             let svc = sigv4_hyper::SignLayer::new(signer.clone()).layer(tower::service_fn(
                 |req: http::Request<sigv4_hyper::SignedBody<Full<Bytes>>>| async move {
-                    Ok::<_, std::convert::Infallible>(req.headers().len())
+                    Ok::<_, std::convert::Infallible>(http::Response::new(req.headers().len()))
                 },
             ));
             g.bench_function("hyper SignLayer", |b| {

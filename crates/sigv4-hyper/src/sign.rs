@@ -212,9 +212,13 @@ where
     }
 }
 
-impl<S, B> tower_service::Service<Request<B>> for SignService<S>
+impl<S, B, R> tower_service::Service<Request<B>> for SignService<S>
 where
-    S: tower_service::Service<Request<SignedBody<B>>> + Clone + Send + 'static,
+    S: tower_service::Service<Request<SignedBody<B>>, Response = http::Response<R>>
+        + Clone
+        + Send
+        + 'static,
+    R: Send,
     S::Future: Send,
     S::Error: Into<BoxError>,
     B: Body<Data = Bytes> + Send + Unpin + 'static,
@@ -234,6 +238,10 @@ where
         let mut inner = std::mem::replace(&mut self.inner, clone);
         Box::pin(async move {
             let (mut parts, body) = req.into_parts();
+            let unsigned = parts.clone();
+            // A body in memory can be sent again, signed on the server's time, if the
+            // server refuses this request for its time.
+            let mut replay: Option<Bytes> = None;
             let hash_given = parts.headers.contains_key("x-amz-content-sha256");
             let exact = body.size_hint().exact();
             let small = exact.is_some_and(|n| n <= layer.buffer_limit);
@@ -248,6 +256,7 @@ where
                         .signer
                         .sign_http_async(&parts.method, &parts.uri, &mut parts.headers, kind)
                         .await?;
+                    replay = Some(bytes.clone());
                     SignedBody::Full(Full::new(bytes))
                 }
                 (Some(options), Some(len)) => {
@@ -273,10 +282,51 @@ where
                     SignedBody::Stream(body)
                 }
             };
-            inner
+            let resp = inner
                 .call(Request::from_parts(parts, body))
+                .await
+                .map_err(Into::into)?;
+            let Some(bytes) = replay else {
+                return Ok(resp);
+            };
+            let refused_for_its_time = {
+                let date = resp.headers().get(http::header::DATE);
+                let date = date.and_then(|d| d.to_str().ok());
+                layer
+                    .signer
+                    .learn_clock_skew_from_head(resp.status().as_u16(), date)
+            };
+            if !refused_for_its_time {
+                return Ok(resp);
+            }
+            // The refusal is not handed on: the retry's answer is.
+            drop(resp);
+            let mut parts = unsigned;
+            let kind = sigv4::http::Body::Bytes(&bytes);
+            layer
+                .signer
+                .sign_http_async(&parts.method, &parts.uri, &mut parts.headers, kind)
+                .await?;
+            let mut inner = layer_inner_ready(inner).await?;
+            inner
+                .call(Request::from_parts(
+                    parts,
+                    SignedBody::Full(Full::new(bytes)),
+                ))
                 .await
                 .map_err(Into::into)
         })
     }
+}
+
+/// `service` once it is ready for another call.
+async fn layer_inner_ready<S, Req>(mut service: S) -> Result<S, BoxError>
+where
+    S: tower_service::Service<Req>,
+    S::Error: Into<BoxError>,
+{
+    std::future::poll_fn(|cx| service.poll_ready(cx))
+        .await
+        .map_err(Into::into)?;
+    Ok(service)
 }

@@ -76,6 +76,13 @@ fn body_of(bytes: Option<Option<&[u8]>>) -> Body<'_> {
 }
 
 /// A `reqwest-middleware` middleware that signs every request with a [`Signer`].
+///
+/// A request the server refuses for its time (`RequestTimeTooSkewed` and the like, with a
+/// `Date` a minute or more from the signer's clock) teaches the signer the server's offset
+/// and is signed again and retried once, when its body is in memory; later requests are
+/// signed on the server's time from the start. [`sigv4::SignerBuilder::clock_skew_correction`]
+/// turns this off. A refused response whose body was read to find its reason is handed on
+/// with the same status, headers and body (but no `url()`).
 #[derive(Debug, Clone)]
 pub struct SigV4Middleware {
     signer: Signer,
@@ -96,10 +103,39 @@ impl reqwest_middleware::Middleware for SigV4Middleware {
         extensions: &mut http::Extensions,
         next: reqwest_middleware::Next<'_>,
     ) -> reqwest_middleware::Result<reqwest::Response> {
+        // Kept unsigned, to sign again on the server's time if it refuses this one for
+        // its time (only a body in memory can be sent twice).
+        let again = req.try_clone();
         sign_request(&self.signer, &mut req)
             .await
             .map_err(reqwest_middleware::Error::middleware)?;
-        next.run(req, extensions).await
+        let resp = next.clone().run(req, extensions).await?;
+        let Some(mut again) = again else {
+            return Ok(resp);
+        };
+        let date = resp.headers().get(http::header::DATE).cloned();
+        let date = date.as_ref().and_then(|d| d.to_str().ok());
+        if !self
+            .signer
+            .clock_skew_suspected(resp.status().as_u16(), date)
+        {
+            return Ok(resp);
+        }
+        // An error body, read to see why the server refused; handed on as it came if the
+        // reason was not the time.
+        let (status, version, headers) = (resp.status(), resp.version(), resp.headers().clone());
+        let body = resp.bytes().await?;
+        if !self.signer.learn_clock_skew(status.as_u16(), date, &body) {
+            let mut rebuilt = http::Response::new(body);
+            *rebuilt.status_mut() = status;
+            *rebuilt.version_mut() = version;
+            *rebuilt.headers_mut() = headers;
+            return Ok(reqwest::Response::from(rebuilt));
+        }
+        sign_request(&self.signer, &mut again)
+            .await
+            .map_err(reqwest_middleware::Error::middleware)?;
+        next.run(again, extensions).await
     }
 }
 

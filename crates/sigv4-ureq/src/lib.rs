@@ -111,6 +111,47 @@ impl Middleware for SigV4Middleware {
         request: Request<SendBody>,
         next: MiddlewareNext,
     ) -> Result<http::Response<Body>, ureq::Error> {
+        let resp = self.sign_and_send(request, next)?;
+        self.learn_clock_skew(resp)
+    }
+}
+
+impl SigV4Middleware {
+    /// A response that refuses the request for its time (its `Date` a minute or more from
+    /// the signer's clock, and a body that says so) teaches the signer the server's offset,
+    /// so the next request is signed on the server's time. ureq runs the middleware chain
+    /// once per call, so this one is not retried here. The response is handed on with the
+    /// same status, headers and body.
+    fn learn_clock_skew(
+        &self,
+        resp: http::Response<Body>,
+    ) -> Result<http::Response<Body>, ureq::Error> {
+        let status = resp.status().as_u16();
+        let date = resp.headers().get(http::header::DATE).cloned();
+        let date = date.as_ref().and_then(|d| d.to_str().ok());
+        if !self.signer.clock_skew_suspected(status, date) {
+            return Ok(resp);
+        }
+        let (parts, body) = resp.into_parts();
+        let mime = body.mime_type().map(str::to_string);
+        let mut text = Vec::new();
+        // Read whole (within ureq's own body limit), as it is handed on.
+        body.into_reader()
+            .read_to_end(&mut text)
+            .map_err(ureq::Error::Io)?;
+        self.signer.learn_clock_skew(status, date, &text);
+        let body = match mime {
+            Some(m) => Body::builder().mime_type(m).data(text),
+            None => Body::builder().data(text),
+        };
+        Ok(http::Response::from_parts(parts, body))
+    }
+
+    fn sign_and_send(
+        &self,
+        request: Request<SendBody>,
+        next: MiddlewareNext,
+    ) -> Result<http::Response<Body>, ureq::Error> {
         let (mut parts, body) = request.into_parts();
         let stream = sigv4::http::Body::Stream;
         if parts.headers.contains_key("x-amz-content-sha256") {

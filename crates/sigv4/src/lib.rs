@@ -18,6 +18,7 @@ pub mod region;
 #[cfg(feature = "aws-sdk")]
 mod sdk;
 mod signer;
+mod skew;
 
 pub use cache::{CachedProvider, DEFAULT_REFRESH_MARGIN};
 pub use chain::ChainProvider;
@@ -35,6 +36,7 @@ pub use provider::{Env, EnvironmentProvider, ProvideCredentials, ProvideFuture};
 pub use sdk::SdkProvider;
 pub use signer::{DateMode, Presigned, SignedHeaders, Signer, SignerBuilder};
 pub use sigv4_core as core;
+pub use skew::{is_time_refusal, MAX_CLOCK_OFFSET, SKEW_BODY_LIMIT};
 
 /// Hooks for the fuzz targets in `fuzz/` (built with `--cfg fuzzing` only).
 #[cfg(fuzzing)]

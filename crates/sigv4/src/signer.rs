@@ -53,10 +53,10 @@ const KEYS_KEPT: usize = 4;
 /// ```
 #[derive(Clone)]
 pub struct Signer {
-    inner: Arc<Inner>,
+    pub(crate) inner: Arc<Inner>,
 }
 
-struct Inner {
+pub(crate) struct Inner {
     service: String,
     region: String,
     source: Source,
@@ -66,7 +66,12 @@ struct Inner {
     unsigned_headers: Vec<String>,
     date_mode: DateMode,
     replace_invalid_date: bool,
-    clock: Arc<dyn Clock>,
+    pub(crate) clock: Arc<dyn Clock>,
+    /// Seconds the servers' clock is ahead of `clock` (negative: behind), learnt from
+    /// requests refused for their time.
+    pub(crate) clock_offset: std::sync::atomic::AtomicI64,
+    /// Whether refused requests teach the offset.
+    pub(crate) skew_correction: bool,
     keys: RwLock<Vec<(Arc<Credentials>, Arc<SigningKey>)>>,
     /// The credentials and key of the last signing, read without cloning either (no shared
     /// counter written per request, so threads signing at once do not contend).
@@ -99,6 +104,7 @@ pub struct SignerBuilder {
     date_mode: DateMode,
     replace_invalid_date: bool,
     clock: Arc<dyn Clock>,
+    skew_correction: bool,
     margin: Duration,
     client: Option<Arc<dyn HttpClient>>,
     #[cfg(feature = "sigv4a")]
@@ -124,6 +130,7 @@ impl Signer {
             date_mode: DateMode::default(),
             replace_invalid_date: false,
             clock: Arc::new(SystemClock),
+            skew_correction: true,
             margin: crate::cache::DEFAULT_REFRESH_MARGIN,
             client: None,
             #[cfg(feature = "sigv4a")]
@@ -290,7 +297,7 @@ impl Signer {
         // the new day's key and keeps it. One clock read serves both checks (the provider
         // was built on the signer's clock).
         let now = self.inner.clock.now();
-        let today = timestamp(now)?.date_stamp();
+        let today = timestamp(self.corrected(now))?.date_stamp();
         let guard = self
             .inner
             .hot
@@ -304,8 +311,9 @@ impl Signer {
         current.then_some(guard)
     }
 
+    /// The time to sign at: the clock, moved by the offset learnt from servers.
     fn now(&self) -> Result<Timestamp, Error> {
-        timestamp(self.inner.clock.now()).ok_or(Error::Clock)
+        timestamp(self.corrected(self.inner.clock.now())).ok_or(Error::Clock)
     }
 
     /// The request's time: its `X-Amz-Date`, else its `Date`, else the clock.
@@ -952,6 +960,16 @@ impl SignerBuilder {
         self
     }
 
+    /// Whether a request refused for its time (`RequestTimeTooSkewed` and the like) teaches
+    /// the signer the server's clock offset, so the adapters retry it once and every later
+    /// request is signed on the server's time (default on; see
+    /// [`Signer::learn_clock_skew`]).
+    #[must_use]
+    pub fn clock_skew_correction(mut self, on: bool) -> Self {
+        self.skew_correction = on;
+        self
+    }
+
     /// Refreshes credentials this long before they expire (default 5 minutes).
     #[must_use]
     pub fn refresh_margin(mut self, margin: Duration) -> Self {
@@ -1034,6 +1052,8 @@ impl SignerBuilder {
                 date_mode: self.date_mode,
                 replace_invalid_date: self.replace_invalid_date,
                 clock: self.clock,
+                clock_offset: std::sync::atomic::AtomicI64::new(0),
+                skew_correction: self.skew_correction,
                 keys: RwLock::new(Vec::new()),
                 hot: RwLock::new(None),
                 #[cfg(feature = "sigv4a")]
