@@ -1,7 +1,7 @@
 //! `sigv4 demo`: a verifying endpoint on 127.0.0.1, and requests to it signed through
 //! reqwest, hyper and ureq, a presigned URL, and a tampered one.
 
-use crate::serve::{run, runtime};
+use crate::serve::{run, runtime, Options};
 use crate::Result;
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
@@ -36,7 +36,7 @@ pub(crate) fn demo() -> Result<ExitCode> {
         "execute-api",
         HashMap::from([(DEMO_AK.to_string(), DEMO_SK.to_string())]),
     );
-    rt.spawn(run(listener, layer, false));
+    rt.spawn(run(listener, layer, Options::default()));
     let base = format!("http://127.0.0.1:{port}");
     println!(
         "sigv4 demo: a verifying endpoint on {base} (service execute-api, region us-east-1)\n"

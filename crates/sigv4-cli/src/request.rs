@@ -121,26 +121,61 @@ impl Signed {
 }
 
 pub(crate) fn request(args: &RequestArgs) -> Result<ExitCode> {
-    let mut signed = sign(args)?;
-    if args.verbose {
-        show_request(&signed);
-    }
-    let req = build(args, &mut signed)?;
+    let flags = &args.request;
+    let (service, region) = scope(
+        &flags.url,
+        flags.service.as_deref(),
+        flags.region.as_deref(),
+    )?;
+    let set = region_set(flags.sigv4a, flags.region_set.as_deref());
+    let signer = signer(&service, &region, args.profile.as_deref(), set);
     let agent = ureq::Agent::new_with_config(
         ureq::Agent::config_builder()
             .http_status_as_error(false)
             .build(),
     );
-    let url = &args.request.url;
-    let mut resp = agent.run(req).map_err(|e| format!("{url}: {e}"))?;
+    let url = &flags.url;
+    let mut retried = false;
+    let (mut resp, signed, refusal) = loop {
+        let mut signed = sign(args, &signer)?;
+        if args.verbose {
+            show_request(&signed);
+        }
+        let req = build(args, &mut signed)?;
+        let mut resp = agent.run(req).map_err(|e| format!("{url}: {e}"))?;
+        let status = resp.status().as_u16();
+        let date = resp.headers().get(http::header::DATE).cloned();
+        let date = date.as_ref().and_then(|d| d.to_str().ok());
+        // A refusal is read whole: to explain a 403, or to see whether it was for the time.
+        let suspected = !retried && signer.clock_skew_suspected(status, date);
+        if status != 403 && !suspected {
+            break (resp, signed, None);
+        }
+        let mut text = Vec::new();
+        resp.body_mut()
+            .as_reader()
+            .read_to_end(&mut text)
+            .map_err(|e| format!("{url}: {e}"))?;
+        if suspected && signer.learn_clock_skew(status, date, &text) {
+            if args.verbose {
+                eprintln!(
+                    "* refused for its time: the server's clock is {} s from ours; signing again \
+                     on its time and retrying once",
+                    signer.clock_offset()
+                );
+            }
+            retried = true;
+            continue;
+        }
+        break (resp, signed, Some(text));
+    };
     let status = resp.status();
     if args.include || args.verbose {
         show_response_head(&resp, args.verbose);
     }
-    if status == 403 {
-        explain_refusal(args, &mut resp, &signed)?;
-    } else {
-        write_body(args, &mut resp)?;
+    match refusal {
+        Some(text) => write_refusal(args, &text, status == 403, &signed)?,
+        None => write_body(args, &mut resp)?,
     }
     Ok(if args.fail && status.as_u16() >= 400 {
         ExitCode::from(22)
@@ -151,15 +186,9 @@ pub(crate) fn request(args: &RequestArgs) -> Result<ExitCode> {
 
 /// Signs the request the flags describe: in headers, for a body in memory or a file
 /// streamed, or aws-chunked.
-fn sign(args: &RequestArgs) -> Result<Signed> {
+fn sign(args: &RequestArgs, signer: &Signer) -> Result<Signed> {
     let flags = &args.request;
-    let (service, region) = scope(
-        &flags.url,
-        flags.service.as_deref(),
-        flags.region.as_deref(),
-    )?;
-    let set = region_set(flags.sigv4a, flags.region_set.as_deref());
-    let signer = signer(&service, &region, args.profile.as_deref(), set);
+    let signer = signer.clone();
     let (uri, method, mut headers) = target(&flags.url, &flags.method, &flags.headers)?;
     if flags.unsigned_payload {
         headers.insert(
@@ -282,26 +311,19 @@ fn show_response_head(resp: &http::Response<ureq::Body>, to_stderr: bool) {
     let _ = writeln!(out);
 }
 
-/// A 403: the body written out as any other, then, for a `SignatureDoesNotMatch` that
-/// carries the server's texts, ours beside them.
-fn explain_refusal(
-    args: &RequestArgs,
-    resp: &mut http::Response<ureq::Body>,
-    signed: &Signed,
-) -> Result<()> {
-    // Small, and needed whole.
-    let mut text = Vec::new();
-    resp.body_mut()
-        .as_reader()
-        .read_to_end(&mut text)
-        .map_err(|e| format!("{}: {e}", args.request.url))?;
+/// A refusal read whole: written out as any other body, then, for a
+/// `SignatureDoesNotMatch` that carries the server's texts, ours beside them.
+fn write_refusal(args: &RequestArgs, text: &[u8], explain: bool, signed: &Signed) -> Result<()> {
     match &args.output {
-        Some(path) => std::fs::write(path, &text).map_err(|e| format!("-o {path}: {e}"))?,
+        Some(path) => std::fs::write(path, text).map_err(|e| format!("-o {path}: {e}"))?,
         None => std::io::stdout()
-            .write_all(&text)
+            .write_all(text)
             .map_err(|e| e.to_string())?,
     }
-    if let Some(theirs) = server_texts(&String::from_utf8_lossy(&text)) {
+    if !explain {
+        return Ok(());
+    }
+    if let Some(theirs) = server_texts(&String::from_utf8_lossy(text)) {
         if let Ok(ours) = signed.texts() {
             eprint!("{}", diff(&ours, &theirs));
         }

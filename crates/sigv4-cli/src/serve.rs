@@ -9,6 +9,7 @@ use sigv4::ProvideCredentials;
 use sigv4_hyper::{VerifiedIdentity, VerifyLayer};
 use std::collections::HashMap;
 use std::convert::Infallible;
+use std::time::SystemTime;
 use tower::{Layer, ServiceExt};
 
 #[derive(Args, Debug)]
@@ -32,6 +33,45 @@ pub(crate) struct ServeArgs {
     /// from another port) can send signed `fetch` calls here.
     #[arg(long)]
     cors: bool,
+    /// Run as a server whose clock is SECS ahead of this machine's (negative: behind), in
+    /// its verdicts and its `Date` header: to try a client's clock-skew correction.
+    #[arg(
+        long,
+        value_name = "SECS",
+        default_value_t = 0,
+        allow_hyphen_values = true
+    )]
+    clock_offset: i64,
+}
+
+/// This machine's clock moved by a fixed offset: the clock `serve --clock-offset` runs on.
+#[derive(Debug)]
+struct OffsetClock(i64);
+
+impl OffsetClock {
+    fn at(&self, t: SystemTime) -> SystemTime {
+        let d = std::time::Duration::from_secs(self.0.unsigned_abs());
+        if self.0 >= 0 {
+            t + d
+        } else {
+            t - d
+        }
+    }
+}
+
+impl sigv4::Clock for OffsetClock {
+    fn now(&self) -> SystemTime {
+        self.at(SystemTime::now())
+    }
+}
+
+/// How `run` answers besides verifying.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Options {
+    /// Answer CORS preflights; let any origin read answers.
+    pub(crate) cors: bool,
+    /// Seconds the server's clock is ahead (its `Date` header says so).
+    pub(crate) clock_offset: i64,
 }
 
 type Result<T> = std::result::Result<T, String>;
@@ -66,8 +106,10 @@ where
 }
 
 /// Serves the verifying endpoint on `listener` until the runtime stops; with `cors`, also
-/// answers preflights and lets any origin read the answers.
-pub(crate) async fn run(listener: tokio::net::TcpListener, layer: VerifyLayer, cors: bool) {
+/// answers preflights and lets any origin read the answers; with a clock offset, dates its
+/// answers on that clock.
+pub(crate) async fn run(listener: tokio::net::TcpListener, layer: VerifyLayer, options: Options) {
+    let Options { cors, clock_offset } = options;
     loop {
         let Ok((stream, _)) = listener.accept().await else {
             continue;
@@ -82,6 +124,15 @@ pub(crate) async fn run(listener: tokio::net::TcpListener, layer: VerifyLayer, c
                 let mut resp = verifying.oneshot(req).await?;
                 if cors {
                     allow_origin(resp.headers_mut());
+                }
+                if clock_offset != 0 {
+                    let now = OffsetClock(clock_offset).at(SystemTime::now());
+                    if let Some(date) = sigv4::core::Timestamp::from_unix(unix(now))
+                        .ok()
+                        .and_then(|t| http::HeaderValue::try_from(t.http_date().as_str()).ok())
+                    {
+                        resp.headers_mut().insert(http::header::DATE, date);
+                    }
                 }
                 Ok::<_, Infallible>(resp)
             }
@@ -127,6 +178,14 @@ fn preflight<B, R>(req: &http::Request<B>) -> sigv4_hyper::VerifyResponse<R> {
     resp
 }
 
+/// Seconds since the epoch (negative before it).
+fn unix(t: SystemTime) -> i64 {
+    match t.duration_since(std::time::UNIX_EPOCH) {
+        Ok(d) => i64::try_from(d.as_secs()).unwrap_or(i64::MAX),
+        Err(e) => -i64::try_from(e.duration().as_secs()).unwrap_or(i64::MAX),
+    }
+}
+
 fn allow_origin(h: &mut http::HeaderMap) {
     h.insert(
         http::header::ACCESS_CONTROL_ALLOW_ORIGIN,
@@ -164,7 +223,8 @@ pub(crate) fn serve(args: &ServeArgs) -> Result<()> {
         HashMap::from([(ak.clone(), sk)]),
     )
     .allow_unsigned_payload(true)
-    .record_canonical_request(true);
+    .record_canonical_request(true)
+    .clock(std::sync::Arc::new(OffsetClock(args.clock_offset)));
     let rt = runtime()?;
     rt.block_on(async {
         let listener = tokio::net::TcpListener::bind(("127.0.0.1", args.port))
@@ -177,7 +237,11 @@ pub(crate) fn serve(args: &ServeArgs) -> Result<()> {
             args.port,
             if args.cors { ", CORS open" } else { "" }
         );
-        run(listener, layer, args.cors).await;
+        let options = Options {
+            cors: args.cors,
+            clock_offset: args.clock_offset,
+        };
+        run(listener, layer, options).await;
         Ok(())
     })
 }

@@ -853,3 +853,42 @@ fn presign_post_gives_a_form_s3s_fs_accepts_within_its_limits() {
         "{html}"
     );
 }
+
+#[test]
+fn request_corrects_for_a_server_an_hour_ahead_and_says_so() {
+    let ahead = serve_with("execute-api", &["--clock-offset", "3600"]);
+    let env = [("AWS_ACCESS_KEY_ID", AK), ("AWS_SECRET_ACCESS_KEY", SK)];
+    let url = format!("http://127.0.0.1:{}/items?n=1", ahead.port);
+    let scope = ["--service", "execute-api", "--region", "us-east-1"];
+    let out = sigv4(&[&["request", "-v", "-f", &url][..], &scope].concat(), &env);
+    let err = stderr(&out);
+    assert!(out.status.success(), "{err}");
+    assert!(
+        err.contains("refused for its time") && err.contains("retrying once"),
+        "{err}"
+    );
+    assert!(
+        stdout(&out).contains("\"verified\": true"),
+        "{}",
+        stdout(&out)
+    );
+    // Two requests went out: the refused one, and the retry (its x-amz-date an hour on).
+    assert_eq!(err.matches("> GET ").count(), 2, "{err}");
+
+    // A refusal for another reason (another secret) from a server on our time is not
+    // retried.
+    let on_time = serve("execute-api");
+    let url = format!("http://127.0.0.1:{}/items?n=1", on_time.port);
+    let other = [
+        ("AWS_ACCESS_KEY_ID", AK),
+        ("AWS_SECRET_ACCESS_KEY", "not the secret"),
+    ];
+    let out = sigv4(
+        &[&["request", "-v", "-f", &url][..], &scope].concat(),
+        &other,
+    );
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(22), "{err}");
+    assert!(!err.contains("retrying once"), "{err}");
+    assert_eq!(err.matches("> GET ").count(), 1, "{err}");
+}
