@@ -162,6 +162,10 @@ pub enum Error {
     /// Verification: the request is signed with an algorithm this verifier does not take
     /// (SigV4A without the `sigv4a` feature, or where only SigV4 keys were given).
     UnsupportedAlgorithm,
+    /// Event stream: a message that is truncated, has inconsistent lengths or a CRC that
+    /// does not match, a header name over 255 bytes or value over 65535, or (verifying) a
+    /// frame without its `:chunk-signature` and `:date`.
+    EventStreamFrame,
 }
 
 impl fmt::Display for Error {
@@ -258,6 +262,10 @@ impl fmt::Display for Error {
             Self::ChunkSignatureMismatch => {
                 f.write_str("chunk or trailer signature does not match its data")
             }
+            Self::EventStreamFrame => f.write_str(
+                "event-stream message is malformed (lengths, CRC, header sizes) or lacks its \
+                 :chunk-signature and :date",
+            ),
             Self::RegionSet => f.write_str(
                 "region set is missing, empty, over 512 bytes, or not comma-separated region \
                  names (us-east-1,eu-west-1, us-*, *)",

@@ -14,6 +14,7 @@ mod chunked_v4a;
 mod date;
 mod encode;
 mod error;
+mod event_stream;
 mod hmac_key;
 mod key;
 mod post_policy;
@@ -41,6 +42,10 @@ pub use chunked_v4a::{
 };
 pub use date::{AmzDate, DateStamp, HttpDate, Timestamp};
 pub use error::{DateFormat, Error};
+pub use event_stream::{
+    crc32, encode_message, encoded_message_len, signed_frame_len, DecodedMessage, EventHeader,
+    EventStreamSigner, HeaderValue, EVENT_STREAM_PAYLOAD,
+};
 pub use key::{Scope, SigningKey, KEY_VALIDITY_DAYS, MAX_SCOPE_PART_LEN, MAX_SECRET_LEN};
 pub use post_policy::{
     base64_encode, base64_len, sign_post_policy, verify_post_policy, PostPolicySignature,

@@ -43,6 +43,9 @@ pub enum Payload<'a> {
     StreamingEcdsaSigned,
     /// `STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD-TRAILER`: SigV4A-signed chunks and trailer.
     StreamingEcdsaSignedTrailer,
+    /// `STREAMING-AWS4-HMAC-SHA256-EVENTS`: a signed event stream (each message signed by
+    /// [`crate::EventStreamSigner`]).
+    StreamingEvents,
 }
 
 impl Payload<'_> {
@@ -76,6 +79,7 @@ impl Payload<'_> {
             Payload::StreamingEcdsaSignedTrailer => {
                 Some("STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD-TRAILER")
             }
+            Payload::StreamingEvents => Some(crate::EVENT_STREAM_PAYLOAD),
         }
     }
 }

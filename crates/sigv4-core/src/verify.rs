@@ -553,6 +553,22 @@ impl Verified {
         ChunkSigner::new(key, self.time, self.seed.as_str())
     }
 
+    /// The checker of an event-stream body (`STREAMING-AWS4-HMAC-SHA256-EVENTS`): each
+    /// message frame verified in turn with [`crate::EventStreamSigner::verify`], chained
+    /// from this request's signature, with `key`, the key it was verified with.
+    ///
+    /// # Errors
+    /// [`Error::SeedSignature`] when this request was not signed with SigV4.
+    pub fn event_stream_verifier<'k>(
+        &self,
+        key: &'k SigningKey,
+    ) -> Result<crate::EventStreamSigner<'k>, Error> {
+        if self.algorithm != Algorithm::HmacSha256 {
+            return Err(Error::SeedSignature);
+        }
+        crate::EventStreamSigner::new(key, self.seed.as_str())
+    }
+
     /// The checker of a SigV4A request's aws-chunked body
     /// (`STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD[-TRAILER]`), chained from the request's
     /// own signature, with `key`, the public key it was verified with.
@@ -590,6 +606,9 @@ pub enum VerifiedPayload {
     Unsigned,
     /// The body is aws-chunked; each chunk carries its own signature.
     Streaming,
+    /// The body is a signed event stream (`STREAMING-AWS4-HMAC-SHA256-EVENTS`); each
+    /// message carries its own signature ([`Verified::event_stream_verifier`]).
+    EventStream,
 }
 
 /// Verifies `req` as received. `lookup` gives the signing key for an access key id and the
@@ -1054,6 +1073,9 @@ fn payload_line(
     };
     if streaming.contains(&text) {
         return Ok((PayloadHash::verbatim(claimed), VerifiedPayload::Streaming));
+    }
+    if text == crate::EVENT_STREAM_PAYLOAD && auth.algorithm == Algorithm::HmacSha256 {
+        return Ok((PayloadHash::verbatim(claimed), VerifiedPayload::EventStream));
     }
     let mut digest = [0u8; 32];
     if text.len() != 64 {

@@ -9,6 +9,7 @@ pub mod client;
 mod clock;
 mod credentials;
 mod error;
+pub mod event_stream;
 #[cfg(feature = "http")]
 pub mod http;
 pub mod post;

@@ -1084,6 +1084,11 @@ pub struct SignedHeaders {
 }
 
 impl SignedHeaders {
+    /// Adds a header the signature covers that the request view did not carry yet.
+    pub(crate) fn push(&mut self, name: &'static str, value: &str) {
+        self.headers.push((name, Zeroizing::new(value.to_string())));
+    }
+
     /// `(lower-case name, value)` pairs: `authorization`, `x-amz-date`, and
     /// `x-amz-content-sha256` and `x-amz-security-token` when they apply.
     pub fn iter(&self) -> impl Iterator<Item = (&'static str, &str)> {
