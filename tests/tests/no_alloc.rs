@@ -152,6 +152,55 @@ fn aws_chunked_signing_and_framing_allocate_nothing() {
 }
 
 #[test]
+fn event_streams_and_post_policies_allocate_nothing() {
+    use sigv4_core::{
+        encode_message, sign_post_policy, verify_post_policy, EventHeader, EventStreamSigner,
+        HeaderValue, Timestamp,
+    };
+    let time = Timestamp::parse_amz_date("20261201T164005Z").unwrap();
+    let key = SigningKey::derive("secret", time, "us-east-1", "transcribe").unwrap();
+    let seed = "4f232c4386841ef735655705268965c44a0e4690baa4adea153f7db9fa80a0a9";
+    let mut message = [0u8; 512];
+    let mut frames = [[0u8; 600]; 4];
+    let mut lens = [0usize; 4];
+    let mut verified = 0;
+    let mut policy = [0u8; 128];
+    let count = allocations(|| {
+        let mut signer = EventStreamSigner::new(&key, seed).unwrap();
+        let headers = [EventHeader::new(
+            ":event-type",
+            HeaderValue::String("AudioEvent"),
+        )];
+        for (i, frame) in frames.iter_mut().enumerate() {
+            let n = if i < 3 {
+                encode_message(&headers, &[i as u8; 320], &mut message).unwrap()
+            } else {
+                0
+            };
+            lens[i] = signer.sign(&message[..n], time, frame).unwrap();
+        }
+        let mut checker = EventStreamSigner::new(&key, seed).unwrap();
+        for (frame, len) in frames.iter().zip(lens) {
+            checker.verify(&frame[..len]).unwrap();
+            verified += 1;
+        }
+        // And an S3 POST policy's signature, signed and checked.
+        let doc = br#"{"expiration": "2026-12-02T00:00:00Z", "conditions": [{"bucket": "b"}]}"#;
+        let signed = sign_post_policy(doc, &key, &mut policy).unwrap();
+        assert!(verify_post_policy(
+            signed.policy(),
+            signed.signature(),
+            &key
+        ));
+    });
+    assert_eq!(verified, 4);
+    assert_eq!(
+        count, 0,
+        "heap allocations while signing and verifying an event stream"
+    );
+}
+
+#[test]
 fn sigv4a_key_derivation_signing_and_verifying_allocate_nothing() {
     use sigv4_core::{presign_v4a, sign_v4a, verify_any, SigV4aKey, VerifyingKey};
     let cases: Vec<_> = sigv4_tests::suite_v4a_case_names()
