@@ -173,7 +173,7 @@ fn event_streams_and_post_policies_allocate_nothing() {
         )];
         for (i, frame) in frames.iter_mut().enumerate() {
             let n = if i < 3 {
-                encode_message(&headers, &[i as u8; 320], &mut message).unwrap()
+                encode_message(&headers, &[u8::try_from(i).unwrap(); 320], &mut message).unwrap()
             } else {
                 0
             };
