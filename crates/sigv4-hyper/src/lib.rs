@@ -4,6 +4,7 @@
 
 mod chunked;
 mod client;
+mod post;
 mod sign;
 mod verify;
 
@@ -14,6 +15,7 @@ pub mod fuzzing;
 
 pub use chunked::ChunkedBodyError;
 pub use client::HyperClient;
+pub use post::VerifiedPost;
 pub use sign::{AwsChunkedBody, SignLayer, SignService, SignedBody};
 
 pub use verify::{

@@ -276,6 +276,9 @@ where
 {
     let (mut parts, body) = req.into_parts();
     check_framing(config, &parts)?;
+    if let Some(boundary) = form_upload(config, &parts) {
+        return admit_post(config, parts, body, &boundary).await;
+    }
     let claimed = parts
         .headers
         .get("x-amz-content-sha256")
@@ -338,6 +341,106 @@ where
         },
     };
     Ok(Request::from_parts(parts, body))
+}
+
+/// The multipart boundary of an S3 form upload (POST, `multipart/form-data`, no request
+/// signature: the form's policy authenticates it).
+fn form_upload(config: &Config, parts: &http::request::Parts) -> Option<String> {
+    if parts.method != http::Method::POST
+        || config.service != "s3"
+        || parts.headers.contains_key(http::header::AUTHORIZATION)
+        || parts
+            .uri
+            .query()
+            .is_some_and(|q| q.contains("X-Amz-Signature="))
+    {
+        return None;
+    }
+    let content_type = parts
+        .headers
+        .get(http::header::CONTENT_TYPE)?
+        .to_str()
+        .ok()?;
+    crate::post::boundary(content_type).map(str::to_string)
+}
+
+/// Reads a form upload (within the buffer limit) and checks it; the inner service gets the
+/// file as the body, with [`VerifiedPost`](crate::VerifiedPost) and a
+/// [`VerifiedIdentity`] in the extensions.
+async fn admit_post<B>(
+    config: &Config,
+    mut parts: http::request::Parts,
+    body: B,
+    boundary: &str,
+) -> Result<Request<VerifiedBody<B>>, Rejection>
+where
+    B: Body<Data = Bytes> + Unpin,
+    B::Error: Into<BoxError>,
+{
+    let form = match Limited::new(body, config.buffer_limit).collect().await {
+        Ok(collected) => collected.to_bytes(),
+        Err(e)
+            if e.downcast_ref::<http_body_util::LengthLimitError>()
+                .is_some() =>
+        {
+            return Err(Rejection::new(
+                StatusCode::BAD_REQUEST,
+                "EntityTooLarge",
+                "Your proposed upload exceeds the maximum allowed size",
+            ))
+        }
+        Err(_) => {
+            return Err(Rejection::new(
+                StatusCode::BAD_REQUEST,
+                "IncompleteBody",
+                "the body could not be read",
+            ))
+        }
+    };
+    let host = parts
+        .headers
+        .get(http::header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("");
+    // Path-style (`/bucket`), else virtual-hosted (`bucket.s3...`).
+    let bucket = match parts.uri.path().trim_start_matches('/').split('/').next() {
+        Some(segment) if !segment.is_empty() => segment.to_string(),
+        _ => host.split('.').next().unwrap_or("").to_string(),
+    };
+    let now = config.clock.timestamp().ok_or_else(|| {
+        Rejection::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "InternalError",
+            "the server's clock is out of range",
+        )
+    })?;
+    let secret = |ak: &str| config.secrets.secret(ak).map(zeroize::Zeroizing::new);
+    let ctx = crate::post::PostCheck {
+        region: &config.region,
+        service: &config.service,
+        now,
+        bucket: &bucket,
+        secret: &secret,
+    };
+    let (post, file) = crate::post::check(&ctx, &form, boundary)?;
+    parts.extensions.insert(VerifiedIdentity {
+        access_key_id: post.access_key_id.clone(),
+        scope: post.scope.clone(),
+        signed_headers: Vec::new(),
+        canonical_request: None,
+        payload_signed: false,
+    });
+    parts.extensions.insert(post);
+    parts.headers.remove(http::header::CONTENT_TYPE);
+    parts
+        .headers
+        .insert(http::header::CONTENT_LENGTH, file.len().into());
+    Ok(Request::from_parts(
+        parts,
+        VerifiedBody {
+            kind: Kind::Full(Some(file)),
+        },
+    ))
 }
 
 /// Refuses what would let this layer and the service behind it (or a proxy in front) read
@@ -588,7 +691,7 @@ fn signed_header_names(view: &sigv4_core::Request<'_>) -> Vec<String> {
 
 /// A rejection, answered as AWS answers it.
 #[derive(Debug)]
-struct Rejection {
+pub(crate) struct Rejection {
     status: StatusCode,
     code: &'static str,
     message: String,
@@ -597,7 +700,7 @@ struct Rejection {
 }
 
 impl Rejection {
-    fn new(status: StatusCode, code: &'static str, message: &str) -> Self {
+    pub(crate) fn new(status: StatusCode, code: &'static str, message: &str) -> Self {
         Self {
             status,
             code,
@@ -619,7 +722,7 @@ impl Rejection {
         }
     }
 
-    fn from_core(e: CoreError) -> Self {
+    pub(crate) fn from_core(e: CoreError) -> Self {
         let (status, code) = match e {
             CoreError::UnknownAccessKey => (StatusCode::FORBIDDEN, "InvalidAccessKeyId"),
             CoreError::RequestTimeTooSkewed => (StatusCode::FORBIDDEN, "RequestTimeTooSkewed"),
