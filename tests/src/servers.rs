@@ -67,6 +67,26 @@ pub async fn verifying_server(service: &'static str) -> u16 {
 /// # Panics
 /// If no port can be bound on 127.0.0.1.
 pub async fn serve_layer(layer: VerifyLayer) -> u16 {
+    serve_with(move || layer.layer(tower::service_fn(echo::<hyper::body::Incoming>))).await
+}
+
+/// Serves, on 127.0.0.1 in this tokio runtime, a service `make` builds for each connection;
+/// returns its port.
+///
+/// # Panics
+/// If no port can be bound on 127.0.0.1.
+pub async fn serve_with<S, B>(make: impl Fn() -> S + Send + 'static) -> u16
+where
+    S: tower::Service<Request<hyper::body::Incoming>, Response = Response<B>>
+        + Clone
+        + Send
+        + 'static,
+    S::Future: Send + 'static,
+    S::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
+    B: http_body::Body + Send + 'static,
+    B::Data: Send,
+    B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
+{
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let port = listener.local_addr().unwrap().port();
     tokio::spawn(async move {
@@ -74,9 +94,8 @@ pub async fn serve_layer(layer: VerifyLayer) -> u16 {
             let Ok((stream, _)) = listener.accept().await else {
                 return;
             };
-            let svc = layer.layer(tower::service_fn(echo::<hyper::body::Incoming>));
+            let svc = hyper_util::service::TowerToHyperService::new(make());
             tokio::spawn(async move {
-                let svc = hyper_util::service::TowerToHyperService::new(svc);
                 let _ = hyper::server::conn::http1::Builder::new()
                     .serve_connection(TokioIo::new(stream), svc)
                     .await;

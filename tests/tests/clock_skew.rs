@@ -28,30 +28,18 @@ fn skewed_signer(service: &str, secret: &str, offset_secs: i64) -> Signer {
 
 /// `VerifyLayer` over the echo service on 127.0.0.1, counting the requests that reach it.
 async fn counting_server() -> (u16, Arc<AtomicUsize>) {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let port = listener.local_addr().unwrap().port();
     let count = Arc::new(AtomicUsize::new(0));
     let seen = count.clone();
-    tokio::spawn(async move {
-        loop {
-            let Ok((stream, _)) = listener.accept().await else {
-                return;
-            };
-            let layer = VerifyLayer::new("us-east-1", "execute-api", secrets());
-            let verifying = layer.layer(tower::service_fn(echo::<hyper::body::Incoming>));
-            let seen = seen.clone();
-            let svc = tower::service_fn(move |req| {
-                seen.fetch_add(1, Ordering::SeqCst);
-                tower::ServiceExt::oneshot(verifying.clone(), req)
-            });
-            tokio::spawn(async move {
-                let svc = hyper_util::service::TowerToHyperService::new(svc);
-                let _ = hyper::server::conn::http1::Builder::new()
-                    .serve_connection(hyper_util::rt::TokioIo::new(stream), svc)
-                    .await;
-            });
-        }
-    });
+    let port = sigv4_tests::servers::serve_with(move || {
+        let layer = VerifyLayer::new("us-east-1", "execute-api", secrets());
+        let verifying = layer.layer(tower::service_fn(echo::<hyper::body::Incoming>));
+        let seen = seen.clone();
+        tower::service_fn(move |req| {
+            seen.fetch_add(1, Ordering::SeqCst);
+            tower::ServiceExt::oneshot(verifying.clone(), req)
+        })
+    })
+    .await;
     (port, count)
 }
 
@@ -113,28 +101,22 @@ async fn ureq_learns_the_offset_for_the_next_request() {
     let (port, count) = counting_server().await;
     let url = format!("http://127.0.0.1:{port}/items");
     let signer = skewed_signer("execute-api", SK, 3600);
-    let r = send(
-        Adapter::Ureq,
-        &signer,
-        Method::GET,
-        &url,
-        &[],
-        Body::empty(),
-    )
-    .await;
+    let get = || {
+        send(
+            Adapter::Ureq,
+            &signer,
+            Method::GET,
+            &url,
+            &[],
+            Body::empty(),
+        )
+    };
+    let r = get().await;
     assert_eq!(r.status, 403, "{}", r.text());
     assert!(r.text().contains("RequestTimeTooSkewed"), "{}", r.text());
     let offset = signer.clock_offset();
     assert!((-3610..=-3590).contains(&offset), "offset {offset}");
-    let r = send(
-        Adapter::Ureq,
-        &signer,
-        Method::GET,
-        &url,
-        &[],
-        Body::empty(),
-    )
-    .await;
+    let r = get().await;
     assert_eq!(r.status, 200, "{}", r.text());
     assert_eq!(count.load(Ordering::SeqCst), 2);
 }

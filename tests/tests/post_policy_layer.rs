@@ -32,24 +32,10 @@ async fn stored(
 }
 
 async fn server() -> u16 {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let port = listener.local_addr().unwrap().port();
-    tokio::spawn(async move {
-        loop {
-            let Ok((stream, _)) = listener.accept().await else {
-                return;
-            };
-            let svc =
-                VerifyLayer::new("us-east-1", "s3", secrets()).layer(tower::service_fn(stored));
-            tokio::spawn(async move {
-                let svc = hyper_util::service::TowerToHyperService::new(svc);
-                let _ = hyper::server::conn::http1::Builder::new()
-                    .serve_connection(hyper_util::rt::TokioIo::new(stream), svc)
-                    .await;
-            });
-        }
-    });
-    port
+    sigv4_tests::servers::serve_with(|| {
+        VerifyLayer::new("us-east-1", "s3", secrets()).layer(tower::service_fn(stored))
+    })
+    .await
 }
 
 fn signer(secret: &str, ago: Duration) -> Signer {

@@ -165,15 +165,15 @@ export class AwsV4Signer {
     }
     const path = canonicalPath(this.url, s3, this.singleEncode);
     const query = canonicalQuery(this.url, s3);
-    // One string into the module, one back (see Signer::sign_packed).
+    // One string into the module, one back, NUL-separated (see Signer::sign_packed).
     const packed = [this.method, this.url.href, path, query, payload, this.service, this.region,
-      this.datetime, ...signed].join('\n');
+      this.datetime, ...signed].join('\0');
     const added = this.signer().signPacked(packed, this.signQuery ? expires : 0, flags);
     if (this.signQuery) {
       const base = this.url.href.replace(/#.*$/, '');
       this.url = new URL(base + (this.url.search ? '&' : '?') + added);
     } else {
-      const pairs = added.split('\n');
+      const pairs = added.split('\0');
       for (let i = 0; i < pairs.length; i += 2) this.headers.set(pairs[i], pairs[i + 1]);
       if (this.appendSessionToken) this.headers.delete('x-amz-security-token');
     }

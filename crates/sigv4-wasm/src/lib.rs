@@ -175,16 +175,9 @@ impl Signer {
         datetime: &str,
         flags: u32,
     ) -> Result<Vec<String>, SignError> {
-        let input = Input::new(method, url, path, query, &headers, payload)?;
-        self.with_params(service, region, datetime, flags, |params| {
-            let views = views(&headers);
-            let req = input.request(&views)?;
-            let signed = sigv4_core::sign(&req, params)?;
-            Ok(signed
-                .headers()
-                .flat_map(|(n, v)| [n.to_string(), v.to_string()])
-                .collect())
-        })
+        let fields = [method, url, path, query, payload, service, region, datetime];
+        let added = self.sign_packed(&pack(&fields, &headers)?, 0, flags)?;
+        Ok(added.split('\0').map(str::to_string).collect())
     }
 
     /// Presigns for `expires` seconds (1 to 604800) and returns the query parameters to
@@ -210,26 +203,25 @@ impl Signer {
         expires: u32,
         flags: u32,
     ) -> Result<String, SignError> {
-        let input = Input::new(method, url, path, query, &headers, payload)?;
-        self.with_params(service, region, datetime, flags, |params| {
-            let views = views(&headers);
-            let req = input.request(&views)?;
-            Ok(sigv4_core::presign(&req, params, expires)?.to_string())
-        })
+        if expires == 0 {
+            return Err(sigv4_core::Error::Expires.into());
+        }
+        let fields = [method, url, path, query, payload, service, region, datetime];
+        self.sign_packed(&pack(&fields, &headers)?, expires, flags)
     }
 
     /// [`Signer::sign_headers`] (`expires` 0) or [`Signer::presign`] with every string
     /// in one, for the JavaScript client: one string crosses into the module and one comes
     /// back, instead of a dozen. `packed` is `method`, `url`, `path`, `query`, `payload`,
-    /// `service`, `region`, `datetime`, then header names and values, separated by `\n`
-    /// (which no header value holds). Returns the added headers as `name\nvalue\n...`,
-    /// or the presigned query.
+    /// `service`, `region`, `datetime`, then header names and values, separated by NUL
+    /// (`\0`, which no URL, header name or value may hold). Returns the added headers as
+    /// `name\0value\0...`, or the presigned query.
     ///
     /// # Errors
     /// As the two it stands for; fewer than eight fields, or a name without a value.
     #[wasm_bindgen(js_name = signPacked)]
     pub fn sign_packed(&self, packed: &str, expires: u32, flags: u32) -> Result<String, SignError> {
-        let mut fields = packed.split('\n');
+        let mut fields = packed.split('\0');
         let mut next = || {
             fields
                 .next()
@@ -261,10 +253,10 @@ impl Signer {
             let mut out = String::with_capacity(signed.authorization().len() + 128);
             for (i, (name, value)) in signed.headers().enumerate() {
                 if i > 0 {
-                    out.push('\n');
+                    out.push('\0');
                 }
                 out.push_str(name);
-                out.push('\n');
+                out.push('\0');
                 out.push_str(value);
             }
             Ok(out)
@@ -328,27 +320,7 @@ struct Input<'a> {
     payload: Payload<'a>,
 }
 
-impl<'a> Input<'a> {
-    fn new(
-        method: &'a str,
-        url: &'a str,
-        path: &'a str,
-        query: &'a str,
-        headers: &[String],
-        payload: &'a str,
-    ) -> Result<Self, SignError> {
-        if !headers.len().is_multiple_of(2) {
-            return Err(bad("headers must be a flat list of names and values"));
-        }
-        Ok(Self {
-            method,
-            url,
-            path,
-            query,
-            payload: payload_of(payload)?,
-        })
-    }
-
+impl Input<'_> {
     /// The request view: scheme and authority from the URL, the path and query given.
     fn request<'h>(&'h self, headers: &'h [Header<'h>]) -> Result<Request<'h>, SignError> {
         let base = Request::from_url(self.method, self.url, headers, self.payload)
@@ -361,11 +333,22 @@ impl<'a> Input<'a> {
     }
 }
 
-/// Header views over a flat `[name, value, ...]` list.
-fn views(flat: &[String]) -> Vec<Header<'_>> {
-    flat.chunks_exact(2)
-        .map(|pair| Header::new(&pair[0], &pair[1]))
-        .collect()
+/// The packed form [`Signer::sign_packed`] reads: the fields, then header names and values,
+/// separated by NUL.
+fn pack(fields: &[&str; 8], headers: &[String]) -> Result<String, SignError> {
+    if !headers.len().is_multiple_of(2) {
+        return Err(bad("headers must be a flat list of names and values"));
+    }
+    let all = || {
+        fields
+            .iter()
+            .copied()
+            .chain(headers.iter().map(String::as_str))
+    };
+    if let Some(f) = all().find(|f| f.contains('\0')) {
+        return Err(bad(format!("{f:?} holds a NUL byte")));
+    }
+    Ok(all().collect::<Vec<_>>().join("\0"))
 }
 
 /// The payload line: 64 hex digits, or one of the core's markers.
