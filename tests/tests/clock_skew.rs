@@ -189,3 +189,26 @@ async fn correction_can_be_turned_off() {
     assert_eq!(count.load(Ordering::SeqCst), 1);
     assert_eq!(signer.clock_offset(), 0);
 }
+
+#[tokio::test]
+async fn sigv4_ureq_run_retries_once_on_the_servers_time() {
+    let (port, count) = counting_server().await;
+    let url = format!("http://127.0.0.1:{port}/items");
+    let signer = skewed_signer("execute-api", SK, 3600);
+    let s = signer.clone();
+    let status = tokio::task::spawn_blocking(move || {
+        let agent = ureq::Agent::new_with_config(
+            ureq::Agent::config_builder()
+                .http_status_as_error(false)
+                .middleware(sigv4_ureq::SigV4Middleware::new(s))
+                .build(),
+        );
+        let req = http::Request::get(&url).body(Vec::<u8>::new()).unwrap();
+        sigv4_ureq::run(&agent, &req).unwrap().status().as_u16()
+    })
+    .await
+    .unwrap();
+    assert_eq!(status, 200);
+    assert_eq!(count.load(Ordering::SeqCst), 2, "refused, then retried");
+    assert!((-3610..=-3590).contains(&signer.clock_offset()));
+}

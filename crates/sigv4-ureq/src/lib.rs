@@ -139,12 +139,16 @@ impl SigV4Middleware {
         body.into_reader()
             .read_to_end(&mut text)
             .map_err(ureq::Error::Io)?;
-        self.signer.learn_clock_skew(status, date, &text);
+        let learnt = self.signer.learn_clock_skew(status, date, &text);
         let body = match mime {
             Some(m) => Body::builder().mime_type(m).data(text),
             None => Body::builder().data(text),
         };
-        Ok(http::Response::from_parts(parts, body))
+        let mut resp = http::Response::from_parts(parts, body);
+        if learnt {
+            resp.extensions_mut().insert(ClockSkewCorrected);
+        }
+        Ok(resp)
     }
 
     fn sign_and_send(
@@ -185,6 +189,43 @@ impl SigV4Middleware {
         let mut rest = Cursor::new(head).chain(reader);
         next.handle(Request::from_parts(parts, SendBody::from_reader(&mut rest)))
     }
+}
+
+/// Put in a response's extensions by [`SigV4Middleware`] when the server refused the
+/// request for its time and the signer learnt the server's clock: sending the same request
+/// again is signed on the server's time ([`run`] does that once).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ClockSkewCorrected;
+
+/// Runs `request` on `agent` (whose middleware includes a [`SigV4Middleware`]) and, when the
+/// server refused it for its time, runs it once more, signed on the server's time. ureq runs
+/// its middleware chain once per call, so the retry cannot happen inside the middleware;
+/// without this the middleware still learns the offset, and the next call succeeds.
+///
+/// # Errors
+/// As [`ureq::Agent::run`].
+pub fn run<B: AsRef<[u8]>>(
+    agent: &ureq::Agent,
+    request: &Request<B>,
+) -> Result<http::Response<Body>, ureq::Error> {
+    let send = || {
+        let mut builder = Request::builder()
+            .method(request.method().clone())
+            .uri(request.uri().clone())
+            .version(request.version());
+        for (n, v) in request.headers() {
+            builder = builder.header(n, v);
+        }
+        let req = builder
+            .body(request.body().as_ref())
+            .map_err(|e| ureq::Error::Io(std::io::Error::other(e)))?;
+        agent.run(req)
+    };
+    let resp = send()?;
+    if resp.extensions().get::<ClockSkewCorrected>().is_some() {
+        return send();
+    }
+    Ok(resp)
 }
 
 /// The credential providers' HTTP client ([`sigv4::client::HttpClient`]) on a ureq agent,
