@@ -892,3 +892,29 @@ fn request_corrects_for_a_server_an_hour_ahead_and_says_so() {
     assert!(!err.contains("retrying once"), "{err}");
     assert_eq!(err.matches("> GET ").count(), 1, "{err}");
 }
+
+#[test]
+fn the_demo_the_readme_runs_signs_through_every_adapter_and_refuses_the_tampered_url() {
+    let out = sigv4(&["demo"], &[]);
+    let text = stdout(&out);
+    assert!(out.status.success(), "{text}{}", stderr(&out));
+    for client in ["reqwest", "hyper", "ureq", "presigned URL"] {
+        let row = text
+            .lines()
+            .find(|l| l.contains(client))
+            .unwrap_or_default();
+        assert!(
+            row.contains(" 200 ") && row.contains("verified"),
+            "{client}: {row}"
+        );
+    }
+    let tampered = text
+        .lines()
+        .find(|l| l.contains("tampered URL"))
+        .unwrap_or_default();
+    assert!(
+        tampered.contains("403") && tampered.contains("SignatureDoesNotMatch"),
+        "{tampered}"
+    );
+    assert!(text.contains("every signed request was accepted and the tampered one refused"));
+}
