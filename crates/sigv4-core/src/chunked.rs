@@ -355,7 +355,8 @@ impl<K: Borrow<SigningKey>> ChunkSigner<K> {
 }
 
 /// A chunk's string to sign, for either algorithm:
-/// `algorithm \n amz-date \n scope \n previous \n hex(SHA-256("")) \n hex(sha256)`.
+/// `algorithm \n amz-date \n scope \n previous \n hex(SHA-256("")) \n hex(sha256)` (a
+/// chunk carries no headers: the empty string's hash stands for them).
 pub(crate) fn chunk_string_to_sign(
     algorithm: &[u8],
     amz_date: &AmzDate,
@@ -363,9 +364,30 @@ pub(crate) fn chunk_string_to_sign(
     previous: &[u8],
     sha256: &[u8; 32],
 ) -> Buf<STRING_TO_SIGN_CAP> {
+    payload_string_to_sign(
+        algorithm,
+        amz_date,
+        scope,
+        previous,
+        EMPTY_SHA256_HEX,
+        sha256,
+    )
+}
+
+/// The string to sign of a chained payload (an aws-chunked chunk, an event-stream
+/// message): `algorithm \n amz-date \n scope \n previous \n headers_hash \n hex(sha256)`,
+/// `headers_hash` the hex SHA-256 of the headers it carries.
+pub(crate) fn payload_string_to_sign(
+    algorithm: &[u8],
+    amz_date: &AmzDate,
+    scope: &Scope,
+    previous: &[u8],
+    headers_hash: &[u8; 64],
+    sha256: &[u8; 32],
+) -> Buf<STRING_TO_SIGN_CAP> {
     let mut text = Buf::new();
     preamble(&mut text, algorithm, amz_date, scope, previous);
-    text.put(EMPTY_SHA256_HEX);
+    text.put(headers_hash);
     text.byte(b'\n');
     text.put(&hex32(sha256));
     text

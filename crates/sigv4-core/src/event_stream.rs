@@ -11,6 +11,7 @@
 //!
 //! Everything here writes into the caller's buffers; nothing is allocated.
 
+use crate::chunked::{payload_string_to_sign, STRING_TO_SIGN_CAP};
 use crate::date::Timestamp;
 use crate::error::Error;
 use crate::key::SigningKey;
@@ -349,40 +350,31 @@ impl<'k> EventStreamSigner<'k> {
     }
 
     /// `AWS4-HMAC-SHA256-PAYLOAD`, the time, the scope, the prior signature, the SHA-256 of
-    /// the encoded `:date` header, and the SHA-256 of the message.
-    fn string_to_sign(&self, message: &[u8], time: Timestamp) -> Result<StringToSign, Error> {
+    /// the encoded `:date` header, and the SHA-256 of the message: aws-chunked's chunk
+    /// string to sign with the `:date` header for headers.
+    fn string_to_sign(
+        &self,
+        message: &[u8],
+        time: Timestamp,
+    ) -> Result<Buf<STRING_TO_SIGN_CAP>, Error> {
         let mut date_header = Buf::<15>::new();
         EventHeader::new(
             ":date",
             HeaderValue::Timestamp(time.unix().saturating_mul(1000)),
         )
         .write(&mut date_header)?;
-        let mut text = Buf::<STS_CAP>::new();
-        text.put(b"AWS4-HMAC-SHA256-PAYLOAD\n");
-        text.put(time.amz_date().as_bytes());
-        text.byte(b'\n');
-        text.put(self.key.scope().as_str().as_bytes());
-        text.byte(b'\n');
-        text.put(&self.prior);
-        text.byte(b'\n');
-        text.put(&hex32(&Sha256::digest(date_header.as_bytes()).into()));
-        text.byte(b'\n');
-        text.put(&hex32(&Sha256::digest(message).into()));
+        let text = payload_string_to_sign(
+            b"AWS4-HMAC-SHA256-PAYLOAD",
+            &time.amz_date(),
+            self.key.scope(),
+            &self.prior,
+            &hex32(&Sha256::digest(date_header.as_bytes()).into()),
+            &Sha256::digest(message).into(),
+        );
         if text.overflowed() {
             return Err(Error::EventStreamFrame);
         }
-        Ok(StringToSign(text))
-    }
-}
-
-/// The longest event string to sign: the fixed lines, the longest scope, three hex values.
-const STS_CAP: usize = 25 + 17 + (8 + 2 * crate::key::MAX_SCOPE_PART_LEN + 16) + 1 + 3 * 65;
-
-struct StringToSign(Buf<STS_CAP>);
-
-impl StringToSign {
-    fn as_bytes(&self) -> &[u8] {
-        self.0.as_bytes()
+        Ok(text)
     }
 }
 
