@@ -238,10 +238,10 @@ where
         let mut inner = std::mem::replace(&mut self.inner, clone);
         Box::pin(async move {
             let (mut parts, body) = req.into_parts();
-            let unsigned = parts.clone();
             // A body in memory can be sent again, signed on the server's time, if the
-            // server refuses this request for its time.
-            let mut replay: Option<Bytes> = None;
+            // server refuses this request for its time: its unsigned head and body are kept
+            // (only then, and only while the signer corrects clock skew).
+            let mut replay: Option<(http::request::Parts, Bytes)> = None;
             let hash_given = parts.headers.contains_key("x-amz-content-sha256");
             let exact = body.size_hint().exact();
             let small = exact.is_some_and(|n| n <= layer.buffer_limit);
@@ -251,12 +251,14 @@ where
             let body = match (chunked, exact) {
                 _ if !hash_given && small => {
                     let bytes = body.collect().await.map_err(Into::into)?.to_bytes();
+                    if layer.signer.corrects_clock_skew() {
+                        replay = Some((parts.clone(), bytes.clone()));
+                    }
                     let kind = sigv4::http::Body::Bytes(&bytes);
                     layer
                         .signer
                         .sign_http_async(&parts.method, &parts.uri, &mut parts.headers, kind)
                         .await?;
-                    replay = Some(bytes.clone());
                     SignedBody::Full(Full::new(bytes))
                 }
                 (Some(options), Some(len)) => {
@@ -286,7 +288,7 @@ where
                 .call(Request::from_parts(parts, body))
                 .await
                 .map_err(Into::into)?;
-            let Some(bytes) = replay else {
+            let Some((mut parts, bytes)) = replay else {
                 return Ok(resp);
             };
             let refused_for_its_time = {
@@ -301,7 +303,6 @@ where
             }
             // The refusal is not handed on: the retry's answer is.
             drop(resp);
-            let mut parts = unsigned;
             let kind = sigv4::http::Body::Bytes(&bytes);
             layer
                 .signer

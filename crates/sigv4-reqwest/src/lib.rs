@@ -105,7 +105,11 @@ impl reqwest_middleware::Middleware for SigV4Middleware {
     ) -> reqwest_middleware::Result<reqwest::Response> {
         // Kept unsigned, to sign again on the server's time if it refuses this one for
         // its time (only a body in memory can be sent twice).
-        let again = req.try_clone();
+        let again = if self.signer.corrects_clock_skew() {
+            req.try_clone()
+        } else {
+            None
+        };
         sign_request(&self.signer, &mut req)
             .await
             .map_err(reqwest_middleware::Error::middleware)?;

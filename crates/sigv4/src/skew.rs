@@ -42,6 +42,15 @@ impl Signer {
         self.inner.clock_offset.load(Ordering::Relaxed)
     }
 
+    /// Whether this signer learns the servers' clock from refusals
+    /// ([`SignerBuilder::clock_skew_correction`], on by default): adapters keep a request
+    /// to send again only then.
+    ///
+    /// [`SignerBuilder::clock_skew_correction`]: crate::SignerBuilder::clock_skew_correction
+    pub fn corrects_clock_skew(&self) -> bool {
+        self.inner.skew_correction
+    }
+
     /// Reads a refused response: when it refuses the request for its time and its `Date`
     /// (an HTTP date) is at least a minute but at most [`MAX_CLOCK_OFFSET`] from this
     /// signer's clock, keeps the offset and returns `true`: sign the request again and
@@ -101,6 +110,9 @@ impl Signer {
     /// The time to sign at: the clock, moved by the learnt offset.
     pub(crate) fn corrected(&self, local: SystemTime) -> SystemTime {
         let offset = self.clock_offset();
+        if offset == 0 {
+            return local;
+        }
         let d = Duration::from_secs(offset.unsigned_abs());
         if offset >= 0 {
             local.checked_add(d).unwrap_or(local)
