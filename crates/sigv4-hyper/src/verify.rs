@@ -300,23 +300,10 @@ where
     let buffer =
         !unsigned && (!hash_given || length.is_some_and(|n| n <= config.buffer_limit as u64));
     let buffered = if buffer {
-        let limited = Limited::new(body, config.buffer_limit);
-        match limited.collect().await {
-            Ok(collected) => Ok(collected.to_bytes()),
-            Err(e)
-                if e.downcast_ref::<http_body_util::LengthLimitError>()
-                    .is_some() =>
-            {
-                return Err(Rejection::new(StatusCode::PAYLOAD_TOO_LARGE, "EntityTooLarge", "the body is larger than this server checks before verifying; send x-amz-content-sha256"));
-            }
-            Err(_) => {
-                return Err(Rejection::new(
-                    StatusCode::BAD_REQUEST,
-                    "IncompleteBody",
-                    "the body could not be read",
-                ))
-            }
-        }
+        Ok(read_within(body, config.buffer_limit, || {
+            Rejection::new(StatusCode::PAYLOAD_TOO_LARGE, "EntityTooLarge", "the body is larger than this server checks before verifying; send x-amz-content-sha256")
+        })
+        .await?)
     } else {
         Err(body)
     };
@@ -341,6 +328,33 @@ where
         },
     };
     Ok(Request::from_parts(parts, body))
+}
+
+/// The whole body, if it is at most `limit` bytes; `too_large` answers a longer one, and
+/// a body that fails to arrive is `IncompleteBody`.
+async fn read_within<B>(
+    body: B,
+    limit: usize,
+    too_large: impl FnOnce() -> Rejection,
+) -> Result<Bytes, Rejection>
+where
+    B: Body<Data = Bytes> + Unpin,
+    B::Error: Into<BoxError>,
+{
+    match Limited::new(body, limit).collect().await {
+        Ok(collected) => Ok(collected.to_bytes()),
+        Err(e)
+            if e.downcast_ref::<http_body_util::LengthLimitError>()
+                .is_some() =>
+        {
+            Err(too_large())
+        }
+        Err(_) => Err(Rejection::new(
+            StatusCode::BAD_REQUEST,
+            "IncompleteBody",
+            "the body could not be read",
+        )),
+    }
 }
 
 /// The multipart boundary of an S3 form upload (POST, `multipart/form-data`, no request
@@ -377,26 +391,14 @@ where
     B: Body<Data = Bytes> + Unpin,
     B::Error: Into<BoxError>,
 {
-    let form = match Limited::new(body, config.buffer_limit).collect().await {
-        Ok(collected) => collected.to_bytes(),
-        Err(e)
-            if e.downcast_ref::<http_body_util::LengthLimitError>()
-                .is_some() =>
-        {
-            return Err(Rejection::new(
-                StatusCode::BAD_REQUEST,
-                "EntityTooLarge",
-                "Your proposed upload exceeds the maximum allowed size",
-            ))
-        }
-        Err(_) => {
-            return Err(Rejection::new(
-                StatusCode::BAD_REQUEST,
-                "IncompleteBody",
-                "the body could not be read",
-            ))
-        }
-    };
+    let form = read_within(body, config.buffer_limit, || {
+        Rejection::new(
+            StatusCode::BAD_REQUEST,
+            "EntityTooLarge",
+            "Your proposed upload exceeds the maximum allowed size",
+        )
+    })
+    .await?;
     let host = parts
         .headers
         .get(http::header::HOST)
