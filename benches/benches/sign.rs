@@ -33,7 +33,7 @@ use sigv4_core::{
 use std::hint::black_box;
 use std::time::{Duration, SystemTime};
 
-use sigv4_benches::{ours, service, time, with_request, workloads, Workload, AK, SK};
+use sigv4_benches::{ours, received, service, time, with_request, workloads, Workload, AK, SK};
 
 /// The texts the floor hashes: our canonical request and string to sign (the suite and
 /// botocore tests prove them right).
@@ -141,36 +141,8 @@ fn bench(c: &mut Criterion) {
             b.iter(|| aws_sigv4(black_box(&w), &identity))
         });
         // The server's side: the signed request verified with the key in hand.
-        let (sent_headers, sent_query) = with_request(&w, &key, &headers, |req, params| {
-            if w.presign {
-                let q = sigv4_core::presign(req, params, 3600).unwrap().to_string();
-                (
-                    Vec::new(),
-                    if req.query.is_empty() {
-                        q
-                    } else {
-                        format!("{}&{q}", req.query)
-                    },
-                )
-            } else {
-                let signed = sigv4_core::sign(req, params).unwrap();
-                let added: Vec<(String, String)> = signed
-                    .headers()
-                    .map(|(n, v)| (n.to_string(), v.to_string()))
-                    .collect();
-                (added, req.query.to_string())
-            }
-        });
-        let mut received: Vec<Header<'_>> = headers
-            .iter()
-            .filter(|h| {
-                !sent_headers
-                    .iter()
-                    .any(|(n, _)| h.name.eq_ignore_ascii_case(n))
-            })
-            .copied()
-            .collect();
-        received.extend(sent_headers.iter().map(|(n, v)| Header::new(n, v)));
+        let (received, sent_query) = received(&w, &key, &headers);
+        let received: Vec<Header<'_>> = received.iter().map(|(n, v)| Header::new(n, v)).collect();
         let payload = if w.presign {
             sigv4_core::Payload::Unsigned
         } else {

@@ -1,19 +1,42 @@
-//! Signs one workload in a loop, for a profiler: `profile_w1 [W1-get|W3-presign|W4-dynamodb] [n]`.
+//! Signs (or verifies) one workload in a loop, for a profiler:
+//! `profile_w1 [W1-get|W3-presign|W4-dynamodb] [n] [sign|verify]`.
 #![allow(clippy::unwrap_used, missing_docs, reason = "profiling aid")]
-use sigv4_benches::{ours, service, time, workloads};
-use sigv4_core::{Header, SigningKey};
+use sigv4_benches::{ours, received, service, time, workloads};
+use sigv4_core::{Header, Payload, Request, SigningKey, VerifyPolicy};
 
 fn main() {
     let mut args = std::env::args().skip(1);
     let name = args.next().unwrap_or_else(|| "W1-get".into());
     let n: usize = args.next().map_or(100_000, |s| s.parse().unwrap());
+    let mode = args.next().unwrap_or_else(|| "sign".into());
     let w = workloads().into_iter().find(|w| w.name == name).unwrap();
     let (svc, region) = service(&w);
     let key = SigningKey::derive(sigv4_benches::SK, time(), region, svc).unwrap();
     let headers: Vec<Header<'_>> = w.headers.iter().map(|(n, v)| Header::new(n, v)).collect();
     let mut acc = 0u8;
-    for _ in 0..n {
-        acc ^= ours(std::hint::black_box(&w), &key, &headers)[0];
+    if mode == "verify" {
+        let (sent, query) = received(&w, &key, &headers);
+        let sent: Vec<Header<'_>> = sent.iter().map(|(n, v)| Header::new(n, v)).collect();
+        let payload = if w.presign {
+            Payload::Unsigned
+        } else {
+            Payload::Bytes(&w.body)
+        };
+        let req = Request {
+            query: &query,
+            ..Request::from_url(w.method, w.url, &sent, payload).unwrap()
+        };
+        let policy = VerifyPolicy::new(region, svc, time());
+        for _ in 0..n {
+            let v = sigv4_core::verify(std::hint::black_box(&req), &policy, |_, _| {
+                Some(key.clone())
+            });
+            acc ^= u8::from(v.is_ok());
+        }
+    } else {
+        for _ in 0..n {
+            acc ^= ours(std::hint::black_box(&w), &key, &headers)[0];
+        }
     }
     println!("{acc}");
 }

@@ -143,3 +143,43 @@ pub fn ours(w: &Workload, key: &SigningKey, headers: &[Header<'_>]) -> [u8; 64] 
         out
     })
 }
+
+/// The workload as a server receives it once we signed it: its headers (the request's,
+/// less those the signature replaces, plus the signature's) and its query (the presigned
+/// parameters appended for W3).
+pub fn received(
+    w: &Workload,
+    key: &SigningKey,
+    headers: &[Header<'_>],
+) -> (Vec<(String, String)>, String) {
+    let (added, query) = with_request(w, key, headers, |req, params| {
+        if w.presign {
+            let q = presign(req, params, 3600).unwrap().to_string();
+            let query = if req.query.is_empty() {
+                q
+            } else {
+                format!("{}&{q}", req.query)
+            };
+            (Vec::new(), query)
+        } else {
+            let signed = sign(req, params).unwrap();
+            let added: Vec<(String, String)> = signed
+                .headers()
+                .map(|(n, v)| (n.to_string(), v.to_string()))
+                .collect();
+            (added, req.query.to_string())
+        }
+    });
+    let mut all: Vec<(String, String)> = headers
+        .iter()
+        .filter(|h| !added.iter().any(|(n, _)| h.name.eq_ignore_ascii_case(n)))
+        .map(|h| {
+            (
+                h.name.to_string(),
+                String::from_utf8_lossy(h.value).into_owned(),
+            )
+        })
+        .collect();
+    all.extend(added);
+    (all, query)
+}

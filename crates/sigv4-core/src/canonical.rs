@@ -49,9 +49,13 @@ impl Algorithm {
 
     /// The algorithm named `name` (exactly, as requests carry it).
     pub fn from_name(name: &str) -> Option<Self> {
+        Self::from_name_bytes(name.as_bytes())
+    }
+
+    pub(crate) fn from_name_bytes(name: &[u8]) -> Option<Self> {
         [Self::HmacSha256, Self::EcdsaP256Sha256]
             .into_iter()
-            .find(|a| a.as_str() == name)
+            .find(|a| a.as_str().as_bytes() == name)
     }
 }
 /// Longest access key id accepted.
@@ -258,7 +262,7 @@ impl<'s, 'a> Canonical<'s, 'a> {
 
     /// The canonical request of a request as received, for verification (its query as
     /// the verifier already split it, `query`): exactly the
-    /// headers `signed` names (`;`-separated, sorted), the query as sent less
+    /// headers `signed` names (`;`-separated, lower-case, strictly ascending), the query as sent less
     /// `X-Amz-Signature` (and, for a `presigned` one, less `X-Amz-Security-Token` when the
     /// settings say the token is appended after signing: a header-signed request's token
     /// travels in a header, and its query is signed whole), and the payload line `fixed`
@@ -274,17 +278,21 @@ impl<'s, 'a> Canonical<'s, 'a> {
         scratch: &'s mut Scratch<'a>,
     ) -> Result<Self, Error> {
         validate_target(req)?;
-        for name in signed.split(';') {
+        // The list is strictly ascending (the verifier checked it), so the entries go in
+        // already sorted, each name's values in the request's order: no sort to run.
+        for name in crate::scan::split_byte(signed.as_bytes(), b';') {
             let before = scratch.headers.len();
             for h in req
                 .headers
                 .iter()
-                .filter(|h| h.name.eq_ignore_ascii_case(name))
+                .filter(|h| h.name.as_bytes().eq_ignore_ascii_case(name))
             {
-                headers::push(&mut scratch.headers, Entry::checked(h.name, h.value)?)?;
+                let mut entry = Entry::with_checked_value(h.name, h.value)?;
+                entry.first = scratch.headers.len() == before;
+                headers::push(&mut scratch.headers, entry)?;
             }
             if scratch.headers.len() == before {
-                if name != "host" {
+                if name != b"host" {
                     return Err(Error::MissingSignedHeader);
                 }
                 headers::push(
@@ -293,7 +301,6 @@ impl<'s, 'a> Canonical<'s, 'a> {
                 )?;
             }
         }
-        headers::sort(&mut scratch.headers);
         // Copied in place, not split again (both hold at most the same count).
         scratch.query.clear();
         scratch

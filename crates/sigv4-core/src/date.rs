@@ -250,9 +250,7 @@ impl Timestamp {
 
     /// `YYYYMMDD`, the date of the credential scope.
     pub fn date_stamp(self) -> DateStamp {
-        let mut out = [b'0'; 8];
-        out.copy_from_slice(&self.amz_date().0[..8]);
-        DateStamp(out)
+        self.amz_date().date_stamp()
     }
 
     /// IMF-fixdate, `Sun, 06 Nov 1994 08:49:37 GMT`, as the `Date` header carries it.
@@ -307,6 +305,15 @@ ascii_value!(
     AmzDate,
     16
 );
+impl AmzDate {
+    /// The date part, `YYYYMMDD`.
+    pub fn date_stamp(&self) -> DateStamp {
+        let mut out = [b'0'; 8];
+        out.copy_from_slice(&self.0[..8]);
+        DateStamp(out)
+    }
+}
+
 ascii_value!(
     /// `YYYYMMDD` text on the stack.
     DateStamp,

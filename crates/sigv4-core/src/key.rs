@@ -39,7 +39,6 @@ impl Scope {
     /// [`Error::Region`] or [`Error::Service`] when a name is empty, longer than
     /// [`MAX_SCOPE_PART_LEN`], or holds `/`, whitespace or control characters.
     pub fn new(time: Timestamp, region: &str, service: &str) -> Result<Self, Error> {
-        check_part(region).ok_or(Error::Region)?;
         Self::build(time, Some(region), service)
     }
 
@@ -53,9 +52,22 @@ impl Scope {
     }
 
     fn build(time: Timestamp, region: Option<&str>, service: &str) -> Result<Self, Error> {
+        Self::build_on(time, &time.date_stamp(), region, service)
+    }
+
+    /// [`Scope::new`] (or, without a region, [`Scope::without_region`]) for a caller that
+    /// has `time`'s date stamp already.
+    pub(crate) fn build_on(
+        time: Timestamp,
+        date: &crate::date::DateStamp,
+        region: Option<&str>,
+        service: &str,
+    ) -> Result<Self, Error> {
+        if let Some(region) = region {
+            check_part(region).ok_or(Error::Region)?;
+        }
         check_part(service).ok_or(Error::Service)?;
         let mut text = heapless::String::new();
-        let date = time.date_stamp();
         let parts = [date.as_str(), "/", region.unwrap_or_default()];
         let slash = if region.is_some() { "/" } else { "" };
         for part in parts.into_iter().chain([slash, service, "/aws4_request"]) {

@@ -20,6 +20,7 @@ mod key;
 mod post_policy;
 mod presign;
 mod request;
+mod scan;
 mod settings;
 mod sign;
 mod sink;

@@ -87,10 +87,11 @@ use crate::canonical::{
     headers, Algorithm, Canonical, Fixed, PayloadHash, Scratch, AUTH_PARAMS, MAX_EXPIRES,
 };
 use crate::chunked::ChunkSigner;
-use crate::date::Timestamp;
+use crate::date::{AmzDate, Timestamp};
 use crate::error::Error;
 use crate::key::{Scope, SigningKey};
 use crate::request::{Payload, Request};
+use crate::scan::{find_byte, split_byte};
 use crate::settings::{PathMode, SessionTokenMode, Settings};
 use crate::sign::SigText;
 use crate::sink::{Buf, HashSink, Sink, TextSink};
@@ -182,16 +183,16 @@ impl<'a> VerifyPolicy<'a> {
 #[derive(Clone)]
 pub struct Authorization {
     algorithm: Algorithm,
-    credential: Buf<CREDENTIAL_CAP>,
+    credential: Text<CREDENTIAL_CAP>,
     /// Byte offsets of the `/` in the credential: four for SigV4, three for SigV4A (whose
     /// scope has no region).
     slashes: [usize; 4],
-    signed_headers: Buf<{ headers::MAX_SIGNED_HEADERS_LEN }>,
+    signed_headers: Text<{ headers::MAX_SIGNED_HEADERS_LEN }>,
     signature: [u8; SIGNATURE_CAP],
     signature_len: usize,
     presigned: Option<(Timestamp, u32)>,
     /// SigV4A's `X-Amz-Region-Set` query parameter, decoded (presigned requests).
-    region_set: Option<Buf<REGION_SET_CAP>>,
+    region_set: Option<Text<REGION_SET_CAP>>,
 }
 
 impl Authorization {
@@ -205,35 +206,32 @@ impl Authorization {
     /// lower case, repeated or out of order; [`Error::SignatureFormat`] for a signature
     /// that is not 64 lower-case hex digits.
     pub fn from_header(value: &str) -> Result<Self, Error> {
+        Self::parse_header(value.as_bytes())
+    }
+
+    /// [`Authorization::from_header`] on the bytes of a value known to be UTF-8.
+    fn parse_header(value: &[u8]) -> Result<Self, Error> {
         const E: Error = Error::MalformedAuthorization;
-        let (name, rest) = value.split_once(' ').ok_or(E)?;
-        let algorithm = Algorithm::from_name(name).ok_or(E)?;
-        let rest = rest.trim();
+        let space = find_byte(value, b' ').ok_or(E)?;
+        let algorithm = Algorithm::from_name_bytes(&value[..space]).ok_or(E)?;
         let (mut credential, mut signed, mut signature) = (None, None, None);
-        for part in rest.split(',') {
-            let (name, v) = part.trim().split_once('=').ok_or(E)?;
-            let slot = match name {
-                "Credential" => &mut credential,
-                "SignedHeaders" => &mut signed,
-                "Signature" => &mut signature,
+        for part in split_byte(trim(&value[space + 1..]), b',') {
+            let part = trim(part);
+            let eq = find_byte(part, b'=').ok_or(E)?;
+            let slot = match &part[..eq] {
+                b"Credential" => &mut credential,
+                b"SignedHeaders" => &mut signed,
+                b"Signature" => &mut signature,
                 _ => return Err(E),
             };
-            if slot.replace(v).is_some() {
+            if slot.replace(&part[eq + 1..]).is_some() {
                 return Err(E);
             }
         }
         let (Some(c), Some(s), Some(sig)) = (credential, signed, signature) else {
             return Err(E);
         };
-        Self::from_parts(
-            algorithm,
-            c.as_bytes(),
-            false,
-            s.as_bytes(),
-            false,
-            sig,
-            None,
-        )
+        Self::from_parts(algorithm, c, false, s, false, sig, None)
     }
 
     /// Parses the `X-Amz-*` parameters of a presigned query (as sent, percent-encoded).
@@ -279,7 +277,7 @@ impl Authorization {
             .ok()
             .filter(|e| (1..=MAX_EXPIRES).contains(e))
             .ok_or(Error::Expires)?;
-        let signature = core::str::from_utf8(find("X-Amz-Signature")?).map_err(|_| E)?;
+        let signature = find("X-Amz-Signature")?;
         let mut auth = Self::from_parts(
             algorithm,
             find("X-Amz-Credential")?,
@@ -290,11 +288,7 @@ impl Authorization {
             Some((date, expires)),
         )?;
         if algorithm == Algorithm::EcdsaP256Sha256 {
-            let mut set = Buf::new();
-            decode_into(find("X-Amz-Region-Set")?, true, &mut set);
-            if set.overflowed() {
-                return Err(Error::RegionSet);
-            }
+            let set = decoded(find("X-Amz-Region-Set")?, true).ok_or(Error::RegionSet)?;
             auth.region_set = Some(set);
         }
         Ok(auth)
@@ -306,17 +300,16 @@ impl Authorization {
         decode_credential: bool,
         signed: &[u8],
         decode_signed: bool,
-        signature: &str,
+        signature: &[u8],
         presigned: Option<(Timestamp, u32)>,
     ) -> Result<Self, Error> {
         const E: Error = Error::MalformedAuthorization;
-        let mut cred = Buf::new();
-        decode_into(credential, decode_credential, &mut cred);
-        let mut list = Buf::new();
-        decode_into(signed, decode_signed, &mut list);
-        if cred.overflowed() || list.overflowed() {
-            return Err(E);
-        }
+        let cred: Text<CREDENTIAL_CAP> = decoded(credential, decode_credential).ok_or(E)?;
+        let list: Text<{ headers::MAX_SIGNED_HEADERS_LEN }> = match decoded(signed, decode_signed) {
+            Some(list) => list,
+            None if signed.len() > headers::MAX_SIGNED_HEADERS_LEN => return Err(E),
+            None => return Err(Error::SignedHeadersList),
+        };
         let (sig, signature_len) = parse_signature(algorithm, signature)?;
         let regional = algorithm == Algorithm::HmacSha256;
         let slashes = credential_slashes(cred.as_bytes(), regional).ok_or(E)?;
@@ -356,7 +349,7 @@ impl Authorization {
 
     /// For a presigned SigV4A request, its `X-Amz-Region-Set` (decoded).
     pub fn region_set(&self) -> Option<&str> {
-        self.region_set.as_ref().map(Buf::as_str)
+        self.region_set.as_ref().map(Text::as_str)
     }
 
     fn signature_bytes(&self) -> &[u8] {
@@ -409,28 +402,35 @@ impl fmt::Debug for Authorization {
     }
 }
 
-/// Copies `src` into `out`, percent-decoding when asked.
-fn decode_into<const N: usize>(src: &[u8], decode: bool, out: &mut Buf<N>) {
-    let mut i = 0;
-    while i < src.len() {
-        match crate::encode::escape_at(src, i) {
-            Some(b) if decode => {
-                out.byte(b);
-                i += 3;
-            }
-            _ => {
-                out.byte(src[i]);
-                i += 1;
-            }
+/// Fixed-capacity text (its `as_str` is free, where a byte buffer's checks UTF-8 again).
+type Text<const N: usize> = heapless::String<N>;
+
+/// `src`, percent-decoded when asked, as text; `None` when it is longer than `N` or not
+/// UTF-8.
+fn decoded<const N: usize>(src: &[u8], decode: bool) -> Option<Text<N>> {
+    let mut out = heapless::Vec::<u8, N>::new();
+    // Most values (every header form, most query forms) have nothing to decode: one copy.
+    if !decode || !src.contains(&b'%') {
+        out.extend_from_slice(src).ok()?;
+    } else {
+        let mut i = 0;
+        while i < src.len() {
+            let (b, step) = match crate::encode::escape_at(src, i) {
+                Some(b) => (b, 3),
+                None => (src[i], 1),
+            };
+            out.push(b).ok()?;
+            i += step;
         }
     }
+    Text::from_utf8(out).ok()
 }
 
 /// A signature of the algorithm's form, decoded: 64 lower-case hex digits (SigV4), or
 /// lower-case hex of a strict DER ECDSA signature of at most 72 bytes (SigV4A).
 fn parse_signature(
     algorithm: Algorithm,
-    hex_text: &str,
+    hex_text: &[u8],
 ) -> Result<([u8; SIGNATURE_CAP], usize), Error> {
     let lower_hex = |b: u8| b.is_ascii_digit() || (b'a'..=b'f').contains(&b);
     let len_ok = match algorithm {
@@ -439,17 +439,50 @@ fn parse_signature(
             hex_text.len().is_multiple_of(2) && hex_text.len() <= 2 * SIGNATURE_CAP
         }
     };
-    if !len_ok || !hex_text.bytes().all(lower_hex) {
+    if !len_ok || !hex_text.iter().all(|&b| lower_hex(b)) {
         return Err(Error::SignatureFormat);
     }
     let mut sig = [0u8; SIGNATURE_CAP];
     let n = hex_text.len() / 2;
-    hex::decode_to_slice(hex_text, &mut sig[..n]).map_err(|_| Error::SignatureFormat)?;
+    decode_hex(hex_text, &mut sig[..n]).ok_or(Error::SignatureFormat)?;
     #[cfg(feature = "sigv4a")]
     if algorithm == Algorithm::EcdsaP256Sha256 && !crate::v4a::is_der_signature(&sig[..n]) {
         return Err(Error::SignatureFormat);
     }
     Ok((sig, n))
+}
+
+/// `value` without the whitespace `str::trim` removes (for ASCII) at either end.
+fn trim(value: &[u8]) -> &[u8] {
+    let ws = |b: &u8| matches!(b, b' ' | b'\t' | b'\n' | b'\x0b' | b'\x0c' | b'\r');
+    let start = value.iter().position(|b| !ws(b)).unwrap_or(value.len());
+    let end = value.iter().rposition(|b| !ws(b)).map_or(start, |i| i + 1);
+    &value[start..end]
+}
+
+/// Decodes hex digits (either case) into `out`, two digits a byte; `None` for anything
+/// else or a length that is not twice `out`'s.
+fn decode_hex(hex: &[u8], out: &mut [u8]) -> Option<()> {
+    if hex.len() != 2 * out.len() {
+        return None;
+    }
+    let mut bad = false;
+    for (byte, pair) in out.iter_mut().zip(hex.chunks_exact(2)) {
+        let (h, l) = (hex_val(pair[0]), hex_val(pair[1]));
+        bad |= (h | l) > 15;
+        *byte = h << 4 | (l & 15);
+    }
+    (!bad).then_some(())
+}
+
+/// A hex digit's value; 16 or more for anything else.
+const fn hex_val(c: u8) -> u8 {
+    match c {
+        b'0'..=b'9' => c - b'0',
+        b'a'..=b'f' => c - b'a' + 10,
+        b'A'..=b'F' => c - b'A' + 10,
+        _ => 0xff,
+    }
 }
 
 /// The `/` of `AK/YYYYMMDD/region/service/aws4_request` (or, not `regional`, of SigV4A's
@@ -477,10 +510,11 @@ fn credential_slashes(c: &[u8], regional: bool) -> Option<[usize; 4]> {
 
 /// Lower-case tokens, `;`-separated, strictly ascending.
 fn check_signed_list(list: &str) -> Option<()> {
-    let mut prev: Option<&str> = None;
-    for name in list.split(';') {
-        let lower = name.bytes().all(|b| !b.is_ascii_uppercase());
-        if !headers::is_token(name) || !lower || prev.is_some_and(|p| p >= name) {
+    let mut prev: Option<&[u8]> = None;
+    for name in split_byte(list.as_bytes(), b';') {
+        let token = !name.is_empty() && name.iter().all(|&b| headers::is_tchar(b));
+        let lower = name.iter().all(|b| !b.is_ascii_uppercase());
+        if !token || !lower || prev.is_some_and(|p| p >= name) {
             return None;
         }
         prev = Some(name);
@@ -761,11 +795,57 @@ where
 
 type Texts<'t> = (&'t mut dyn fmt::Write, &'t mut dyn fmt::Write);
 
-fn find_header<'a>(req: &Request<'a>, name: &str) -> Option<&'a [u8]> {
-    req.headers
-        .iter()
-        .find(|h| h.name.eq_ignore_ascii_case(name))
-        .map(|h| h.value)
+/// The headers the verifier reads (the single-valued ones and `authorization`), found in
+/// one pass over the request's headers: each name's first value, and whether it repeats.
+struct Known<'a> {
+    values: [Option<&'a [u8]>; KNOWN.len()],
+    repeated: [bool; KNOWN.len()],
+}
+
+/// [`SINGLE_VALUED`], then `authorization`.
+const KNOWN: [&str; SINGLE_VALUED.len() + 1] = {
+    let mut all = [AUTHORIZATION; SINGLE_VALUED.len() + 1];
+    let mut i = 0;
+    while i < SINGLE_VALUED.len() {
+        all[i] = SINGLE_VALUED[i];
+        i += 1;
+    }
+    all
+};
+const AUTHORIZATION: &str = "authorization";
+
+impl<'a> Known<'a> {
+    fn scan(req: &Request<'a>) -> Self {
+        let mut known = Self {
+            values: [None; KNOWN.len()],
+            repeated: [false; KNOWN.len()],
+        };
+        for h in req.headers {
+            let name = h.name.as_bytes();
+            let found = KNOWN
+                .iter()
+                .position(|k| k.len() == name.len() && k.as_bytes().eq_ignore_ascii_case(name));
+            if let Some(i) = found {
+                known.repeated[i] |= known.values[i].is_some();
+                known.values[i] = known.values[i].or(Some(h.value));
+            }
+        }
+        known
+    }
+
+    /// The first value of `name` (one of [`KNOWN`]).
+    fn get(&self, name: &str) -> Option<&'a [u8]> {
+        let i = KNOWN.iter().position(|k| *k == name)?;
+        self.values[i]
+    }
+
+    /// A single-valued header given twice, the first of [`SINGLE_VALUED`] that is.
+    fn check_single_valued(&self) -> Result<(), Error> {
+        match SINGLE_VALUED.iter().zip(self.repeated).find(|(_, r)| *r) {
+            Some((name, _)) => Err(Error::DuplicateHeader { name }),
+            None => Ok(()),
+        }
+    }
 }
 
 fn check<F>(
@@ -777,11 +857,12 @@ fn check<F>(
 where
     F: FnOnce(&str, &Scope) -> Option<VerifyingKey>,
 {
-    check_single_valued(req)?;
+    let known = Known::scan(req);
+    known.check_single_valued()?;
     let mut query = Params::new();
     query::parse(req.query, &mut query)?;
-    let auth = authentication(req, &query)?;
-    let region_set = region_set(req, &auth)?;
+    let auth = authentication(&known, &query)?;
+    let region_set = region_set(&known, &auth)?;
     let region_ok = match region_set {
         None => auth.region() == policy.region,
         #[cfg(feature = "sigv4a")]
@@ -792,17 +873,19 @@ where
     if !region_ok || auth.service() != policy.service {
         return Err(Error::ScopeMismatch);
     }
-    let time = request_time(req, &auth)?;
+    let time = request_time(&known, &auth)?;
     check_time(policy, &auth, time)?;
-    if time.date_stamp().as_str() != auth.date() {
+    let amz_date = time.amz_date();
+    let date = amz_date.date_stamp();
+    if date.as_str() != auth.date() {
         return Err(Error::ScopeMismatch);
     }
     check_signed_headers(req, policy, &auth)?;
-    let (payload, verified_payload) = payload_line(req, policy, &auth)?;
+    let (payload, verified_payload) = payload_line(req, &known, policy, &auth)?;
     let scope = if auth.is_v4a() {
-        Scope::without_region(time, auth.service())?
+        Scope::build_on(time, &date, None, auth.service())?
     } else {
-        Scope::new(time, auth.region(), auth.service())?
+        Scope::build_on(time, &date, Some(auth.region()), auth.service())?
     };
     let key = lookup(auth.access_key_id(), &scope);
     let key = match key {
@@ -833,7 +916,7 @@ where
         },
         region_set,
     };
-    let fixed = Fixed::verbatim(time, payload);
+    let fixed = Fixed::verbatim(amz_date, payload);
     let mut scratch = Scratch::new();
     let canonical = Canonical::received(
         req,
@@ -890,14 +973,14 @@ where
 
 /// SigV4A's region set: the presigned `X-Amz-Region-Set`, or the `x-amz-region-set`
 /// header; `None` for SigV4.
-fn region_set<'r>(req: &Request<'r>, auth: &'r Authorization) -> Result<Option<&'r str>, Error> {
+fn region_set<'r>(known: &Known<'r>, auth: &'r Authorization) -> Result<Option<&'r str>, Error> {
     if !auth.is_v4a() {
         return Ok(None);
     }
     let set = match auth.region_set() {
         Some(set) => set,
         None => {
-            let value = find_header(req, "x-amz-region-set").ok_or(Error::RegionSet)?;
+            let value = known.get("x-amz-region-set").ok_or(Error::RegionSet)?;
             core::str::from_utf8(value).map_err(|_| Error::RegionSet)?
         }
     };
@@ -925,30 +1008,13 @@ const SINGLE_VALUED: [&str; 7] = [
     "x-amz-region-set",
 ];
 
-fn check_single_valued(req: &Request<'_>) -> Result<(), Error> {
-    for name in SINGLE_VALUED {
-        let mut copies = req
-            .headers
-            .iter()
-            .filter(|h| h.name.eq_ignore_ascii_case(name));
-        if copies.nth(1).is_some() {
-            return Err(Error::DuplicateHeader { name });
-        }
-    }
-    Ok(())
-}
-
 /// The one authentication mechanism the request carries: an `Authorization` header (and
 /// no authentication query parameter), or a presigned query (and no `Authorization`).
-fn authentication(req: &Request<'_>, params: &Params<'_>) -> Result<Authorization, Error> {
-    let mut headers = req
-        .headers
-        .iter()
-        .filter(|h| h.name.eq_ignore_ascii_case("authorization"));
-    let header = headers.next();
-    if headers.next().is_some() {
+fn authentication(known: &Known<'_>, params: &Params<'_>) -> Result<Authorization, Error> {
+    if known.repeated[KNOWN.len() - 1] {
         return Err(Error::DuplicateAuthorization);
     }
+    let header = known.get(AUTHORIZATION);
     let in_query = params.iter().any(|p| {
         AUTH_PARAMS_NO_TOKEN
             .iter()
@@ -956,24 +1022,27 @@ fn authentication(req: &Request<'_>, params: &Params<'_>) -> Result<Authorizatio
     });
     match (header, in_query) {
         (Some(_), true) => Err(Error::MixedAuthentication),
-        (Some(h), false) => Authorization::from_header(
-            core::str::from_utf8(h.value).map_err(|_| Error::MalformedAuthorization)?,
-        ),
+        (Some(value), false) => {
+            if !value.is_ascii() && core::str::from_utf8(value).is_err() {
+                return Err(Error::MalformedAuthorization);
+            }
+            Authorization::parse_header(value)
+        }
         (None, true) => Authorization::from_params(params),
         (None, false) => Err(Error::MissingAuthentication),
     }
 }
 
 /// The time signed: `X-Amz-Date` (query or header), else the `Date` header.
-fn request_time(req: &Request<'_>, auth: &Authorization) -> Result<Timestamp, Error> {
+fn request_time(known: &Known<'_>, auth: &Authorization) -> Result<Timestamp, Error> {
     if let Some((date, _)) = auth.presigned() {
         return Ok(date);
     }
-    if let Some(v) = find_header(req, "x-amz-date") {
+    if let Some(v) = known.get("x-amz-date") {
         let s = core::str::from_utf8(v).map_err(|_| Error::MissingDate)?;
         return Timestamp::parse_amz_date(s.trim());
     }
-    let v = find_header(req, "date").ok_or(Error::MissingDate)?;
+    let v = known.get("date").ok_or(Error::MissingDate)?;
     let s = core::str::from_utf8(v).map_err(|_| Error::MissingDate)?;
     Timestamp::parse_http_date(s.trim())
 }
@@ -1006,11 +1075,9 @@ fn check_signed_headers(
     policy: &VerifyPolicy<'_>,
     auth: &Authorization,
 ) -> Result<(), Error> {
-    let signed = |name: &str| {
-        auth.signed_headers()
-            .split(';')
-            .any(|s| s.eq_ignore_ascii_case(name))
-    };
+    let list = auth.signed_headers().as_bytes();
+    let signed =
+        |name: &str| split_byte(list, b';').any(|s| s.eq_ignore_ascii_case(name.as_bytes()));
     if !signed("host") {
         return Err(Error::UnsignedHeader);
     }
@@ -1046,10 +1113,11 @@ const SIGNED_STREAMING_V4A: [&str; 2] = [
 /// The payload line to verify against, and what it proves about the body.
 fn payload_line(
     req: &Request<'_>,
+    known: &Known<'_>,
     policy: &VerifyPolicy<'_>,
     auth: &Authorization,
 ) -> Result<(PayloadHash, VerifiedPayload), Error> {
-    let claimed = find_header(req, "x-amz-content-sha256");
+    let claimed = known.get("x-amz-content-sha256");
     let Some(claimed) = claimed else {
         // No header: presigned S3 requests sign UNSIGNED-PAYLOAD; everything else signs the
         // body's hash, which the server must then know.
@@ -1078,11 +1146,10 @@ fn payload_line(
         return Ok((PayloadHash::verbatim(claimed), VerifiedPayload::EventStream));
     }
     let mut digest = [0u8; 32];
-    if text.len() != 64 {
-        return Err(Error::PayloadHash);
-    }
-    hex::decode_to_slice(text, &mut digest).map_err(|_| Error::PayloadHash)?;
+    decode_hex(text.as_bytes(), &mut digest).ok_or(Error::PayloadHash)?;
     let proved = match req.payload {
+        // The empty body's hash is known (a GET's payload).
+        Payload::Bytes([]) => digest == Payload::EMPTY_SHA256,
         Payload::Bytes(b) => {
             let mut h = HashSink::new();
             h.put(b);
@@ -1114,9 +1181,9 @@ fn unsigned(policy: &VerifyPolicy<'_>) -> Result<(PayloadHash, VerifiedPayload),
 
 /// For the verifier, `Fixed` with the request's own values.
 impl Fixed {
-    pub(crate) fn verbatim(time: Timestamp, payload: PayloadHash) -> Self {
+    pub(crate) fn verbatim(amz_date: AmzDate, payload: PayloadHash) -> Self {
         Self {
-            amz_date: time.amz_date(),
+            amz_date,
             payload,
             expires: heapless::String::new(),
         }

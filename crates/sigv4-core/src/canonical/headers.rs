@@ -43,6 +43,12 @@ impl<'a> Entry<'a> {
         if !is_token(name) {
             return Err(Error::HeaderName);
         }
+        Self::with_checked_value(name, value)
+    }
+
+    /// [`Entry::checked`] for a name already known to be a token (equal, ignoring case, to
+    /// one the verifier checked): only the value is checked.
+    pub(crate) fn with_checked_value(name: &'a str, value: &'a [u8]) -> Result<Self, Error> {
         let (valid, folded) = scan_value(value);
         if !valid {
             return Err(Error::HeaderValue);
