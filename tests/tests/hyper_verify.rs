@@ -205,3 +205,72 @@ async fn a_large_streamed_body_that_does_not_hash_ends_in_an_error() {
 fn hex(d: &[u8]) -> String {
     d.iter().map(|b| format!("{b:02x}")).collect()
 }
+
+/// A PUT of `body` signed in Rust with `secret` at `time` (S3 rules, payload signed).
+fn signed_with(secret: &str, time: sigv4_core::Timestamp, body: &'static [u8]) -> Request<Chunks> {
+    use sha2::Digest;
+    let key = sigv4_core::SigningKey::derive(secret, time, "us-east-1", "s3").unwrap();
+    let hash = hex(&sha2::Sha256::digest(body));
+    let headers = [sigv4_core::Header::new("x-amz-content-sha256", &hash)];
+    let payload = sigv4_core::Payload::Bytes(body);
+    let view =
+        sigv4_core::Request::from_url("PUT", "http://127.0.0.1/b/k", &headers, payload).unwrap();
+    let params = sigv4_core::SigningParams {
+        access_key_id: AK,
+        session_token: None,
+        key: &key,
+        time,
+        settings: sigv4_core::Settings {
+            content_sha256_header: false,
+            ..sigv4_core::Settings::s3()
+        },
+    };
+    let signed = sigv4_core::sign(&view, &params).unwrap();
+    let mut builder = Request::put("http://127.0.0.1/b/k")
+        .header("host", "127.0.0.1")
+        .header("x-amz-content-sha256", &hash);
+    for (n, v) in signed.headers() {
+        builder = builder.header(n, v);
+    }
+    builder.body(Chunks(vec![body].into_iter())).unwrap()
+}
+
+#[tokio::test]
+async fn the_layer_keeps_derived_keys_but_never_past_a_rotated_secret() {
+    let secret = std::sync::Arc::new(std::sync::Mutex::new(SK.to_string()));
+    let store = {
+        let secret = secret.clone();
+        move |ak: &str| (ak == AK).then(|| secret.lock().unwrap().clone())
+    };
+    let svc = VerifyLayer::new("us-east-1", "s3", store).layer(tower::service_fn(echo::<Chunks>));
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap();
+    let now = sigv4_core::Timestamp::from_unix(i64::try_from(now.as_secs()).unwrap()).unwrap();
+    let yesterday = sigv4_core::Timestamp::from_unix(now.unix() - 86_400).unwrap();
+    let status = |req| {
+        let svc = svc.clone();
+        async move { svc.oneshot(req).await.unwrap().status() }
+    };
+    // The same scope twice (the second from the kept key), then another day's scope, which
+    // needs its own key: the layer refuses it for its date, not for a key of today's.
+    assert_eq!(status(signed_with(SK, now, b"one")).await, StatusCode::OK);
+    assert_eq!(status(signed_with(SK, now, b"two")).await, StatusCode::OK);
+    assert_eq!(
+        status(signed_with(SK, yesterday, b"old")).await,
+        StatusCode::FORBIDDEN
+    );
+    // Rotated: the old secret's signatures fail although its key was kept; the new one's pass.
+    *secret.lock().unwrap() = "a-rotated-secret-key".to_string();
+    assert_eq!(
+        status(signed_with(SK, now, b"three")).await,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        status(signed_with("a-rotated-secret-key", now, b"four")).await,
+        StatusCode::OK
+    );
+    // And back: the first secret's key is found again.
+    *secret.lock().unwrap() = SK.to_string();
+    assert_eq!(status(signed_with(SK, now, b"five")).await, StatusCode::OK);
+}

@@ -88,24 +88,37 @@ struct Config {
     buffer_limit: usize,
     record_canonical_request: bool,
     allow_transfer_encoding: bool,
+    /// SigV4 signing keys derived from secrets (four HMACs each, most of a key lookup),
+    /// shared by the layer's clones.
+    keys: Arc<Keys<SigningKey>>,
     /// SigV4A public keys derived from secrets (a scalar multiplication each, ~90 us),
     /// shared by the layer's clones.
     #[cfg(feature = "sigv4a")]
-    v4a_keys: Arc<V4aKeys>,
+    v4a_keys: Arc<Keys<sigv4_core::SigV4aPublicKey>>,
 }
 
-/// The public keys of recent SigV4A signers, each under its access key id and the SHA-256
-/// of the secret it came from (a rotated secret derives anew), at most [`V4A_KEYS_KEPT`].
-#[cfg(feature = "sigv4a")]
-#[derive(Default)]
-struct V4aKeys(std::sync::Mutex<Vec<(String, [u8; 32], sigv4_core::SigV4aPublicKey)>>);
+/// Keys derived from recent signers' secrets, each under its access key id and the SHA-256
+/// of the secret it came from (a rotated secret derives anew), at most [`KEYS_KEPT`], the
+/// oldest dropped first.
+struct Keys<K>(std::sync::Mutex<Vec<(String, [u8; 32], K)>>);
 
-#[cfg(feature = "sigv4a")]
-const V4A_KEYS_KEPT: usize = 64;
+impl<K> Default for Keys<K> {
+    fn default() -> Self {
+        Self(std::sync::Mutex::default())
+    }
+}
 
-#[cfg(feature = "sigv4a")]
-impl V4aKeys {
-    fn public_key(&self, ak: &str, secret: &str) -> Option<sigv4_core::SigV4aPublicKey> {
+const KEYS_KEPT: usize = 64;
+
+impl<K: Clone> Keys<K> {
+    /// The kept key of `ak` and `secret` that `fits`, or the one `derive` makes (kept).
+    fn get(
+        &self,
+        ak: &str,
+        secret: &str,
+        fits: impl Fn(&K) -> bool,
+        derive: impl FnOnce() -> Option<K>,
+    ) -> Option<K> {
         let digest: [u8; 32] = Sha256::digest(secret.as_bytes()).into();
         let lock = || {
             self.0
@@ -114,17 +127,17 @@ impl V4aKeys {
         };
         let found = lock()
             .iter()
-            .find(|(a, d, _)| a == ak && *d == digest)
-            .map(|(_, _, k)| *k);
+            .find(|(a, d, k)| a == ak && *d == digest && fits(k))
+            .map(|(_, _, k)| k.clone());
         if found.is_some() {
             return found;
         }
-        let key = sigv4_core::SigV4aKey::derive(ak, secret).ok()?.public_key();
+        let key = derive()?;
         let mut keys = lock();
-        if keys.len() >= V4A_KEYS_KEPT {
+        if keys.len() >= KEYS_KEPT {
             keys.remove(0);
         }
-        keys.push((ak.to_string(), digest, key));
+        keys.push((ak.to_string(), digest, key.clone()));
         Some(key)
     }
 }
@@ -149,6 +162,7 @@ impl VerifyLayer {
                 buffer_limit: 8 << 20,
                 record_canonical_request: false,
                 allow_transfer_encoding: false,
+                keys: Arc::default(),
                 #[cfg(feature = "sigv4a")]
                 v4a_keys: Arc::default(),
             },
@@ -669,12 +683,31 @@ fn key_lookup(
         let secret = zeroize::Zeroizing::new(config.secrets.secret(ak)?);
         if scope.is_without_region() {
             #[cfg(feature = "sigv4a")]
-            return config.v4a_keys.public_key(ak, &secret).map(Into::into);
+            return config
+                .v4a_keys
+                .get(
+                    ak,
+                    &secret,
+                    |_| true,
+                    || {
+                        Some(
+                            sigv4_core::SigV4aKey::derive(ak, &secret)
+                                .ok()?
+                                .public_key(),
+                        )
+                    },
+                )
+                .map(Into::into);
             #[cfg(not(feature = "sigv4a"))]
             return None;
         }
-        let date = Timestamp::parse_amz_date(&format!("{}T000000Z", scope.date())).ok()?;
-        let key = SigningKey::derive(&secret, date, scope.region(), scope.service()).ok()?;
+        let derive = || {
+            let date = Timestamp::parse_amz_date(&format!("{}T000000Z", scope.date())).ok()?;
+            SigningKey::derive(&secret, date, scope.region(), scope.service()).ok()
+        };
+        let key = config
+            .keys
+            .get(ak, &secret, |k: &SigningKey| k.scope() == scope, derive)?;
         Some(key.into())
     }
 }
