@@ -1,5 +1,6 @@
 //! Signs (or verifies) one workload in a loop, for a profiler:
-//! `profile_w1 [W1-get|W3-presign|W4-dynamodb] [n] [sign|verify]`.
+//! `profile_w1 [W1-get|W3-presign|W4-dynamodb] [n] [sign|verify|http]` (`http`:
+//! `Signer::sign_http`, or `presign_http` for W3, with the key cache warm).
 #![allow(clippy::unwrap_used, missing_docs, reason = "profiling aid")]
 use sigv4_benches::{ours, received, service, time, workloads};
 use sigv4_core::{Header, Payload, Request, SigningKey, VerifyPolicy};
@@ -32,6 +33,37 @@ fn main() {
                 Some(key.clone())
             });
             acc ^= u8::from(v.is_ok());
+        }
+    } else if mode == "http" {
+        let signer = sigv4::Signer::builder(svc, region)
+            .credentials(sigv4::Credentials::new(
+                sigv4_benches::AK,
+                sigv4_benches::SK,
+            ))
+            .build();
+        let method: http::Method = w.method.parse().unwrap();
+        let uri: http::Uri = w.url.parse().unwrap();
+        let mut map = http::HeaderMap::new();
+        for (n, v) in &w.headers {
+            if *n != "host" && *n != "x-amz-date" {
+                map.append(
+                    http::HeaderName::from_static(n),
+                    http::HeaderValue::from_static(v),
+                );
+            }
+        }
+        let hour = std::time::Duration::from_secs(3600);
+        for _ in 0..n {
+            if w.presign {
+                let uri = signer.presign_http(&method, &uri, &map, hour).unwrap();
+                acc ^= u8::try_from(uri.query().map_or(0, str::len) & 0xff).unwrap();
+            } else {
+                let mut h = map.clone();
+                signer
+                    .sign_http(&method, &uri, &mut h, sigv4::http::Body::Bytes(&w.body))
+                    .unwrap();
+                acc ^= u8::try_from(h.len()).unwrap();
+            }
         }
     } else {
         for _ in 0..n {

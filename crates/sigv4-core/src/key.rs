@@ -113,9 +113,15 @@ impl Scope {
         (0..KEY_VALIDITY_DAYS).contains(&(time.days() - self.days))
     }
 
+    /// Whether `time`'s UTC date is the scope's date (a comparison of day numbers, with no
+    /// date text computed).
+    pub fn is_on(&self, time: Timestamp) -> bool {
+        time.days() == self.days
+    }
+
     /// `time` as `X-Amz-Date`, reusing the scope's date when it is the same day.
     pub(crate) fn amz_date(&self, time: Timestamp) -> crate::date::AmzDate {
-        if time.days() == self.days {
+        if self.is_on(time) {
             let mut date = [0u8; 8];
             date.copy_from_slice(&self.text.as_bytes()[..8]);
             time.amz_date_on(date)

@@ -294,9 +294,24 @@ fn header_values<'a>(
         if name == "authorization" || name == "x-amz-security-token" {
             value.set_sensitive(true);
         }
-        *slot = Some((HeaderName::from_static(name), value));
+        *slot = Some((header_name(name), value));
     }
     Ok(out)
+}
+
+/// The name of a signature header, from constants (`from_static` checks the name's bytes
+/// on every call).
+fn header_name(name: &'static str) -> HeaderName {
+    const X_AMZ_DATE: HeaderName = HeaderName::from_static("x-amz-date");
+    const X_AMZ_CONTENT_SHA256: HeaderName = HeaderName::from_static("x-amz-content-sha256");
+    const X_AMZ_SECURITY_TOKEN: HeaderName = HeaderName::from_static("x-amz-security-token");
+    match name {
+        "authorization" => http::header::AUTHORIZATION,
+        "x-amz-date" => X_AMZ_DATE,
+        "x-amz-content-sha256" => X_AMZ_CONTENT_SHA256,
+        "x-amz-security-token" => X_AMZ_SECURITY_TOKEN,
+        other => HeaderName::from_static(other),
+    }
 }
 
 /// The core's views of the headers of a `HeaderMap`, repeated names kept in order.

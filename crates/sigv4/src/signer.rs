@@ -261,8 +261,8 @@ impl Signer {
     fn credentials(&self) -> Result<Creds<'_>, Error> {
         match &self.inner.source {
             Source::Provider(p) => {
-                if let Some(hot) = self.hot() {
-                    return Ok(Creds::Hot(hot));
+                if let Some((hot, now)) = self.hot() {
+                    return Ok(Creds::Hot(hot, now));
                 }
                 let generation = p.generation();
                 Ok(Creds::Owned(p.credentials()?, generation))
@@ -274,8 +274,8 @@ impl Signer {
     async fn credentials_async(&self) -> Result<Creds<'_>, Error> {
         match &self.inner.source {
             Source::Provider(p) => {
-                if let Some(hot) = self.hot() {
-                    return Ok(Creds::Hot(hot));
+                if let Some((hot, now)) = self.hot() {
+                    return Ok(Creds::Hot(hot, now));
                 }
                 let generation = p.generation();
                 Ok(Creds::Owned(p.credentials_async().await?, generation))
@@ -286,7 +286,9 @@ impl Signer {
 
     /// The last signing's credentials and key, when the provider still holds those
     /// credentials and they need no refresh (SigV4, regenerate date mode).
-    fn hot(&self) -> Option<RwLockReadGuard<'_, Option<Hot>>> {
+    /// Also the (corrected) time it read the clock at, which a request without a date is
+    /// then signed at.
+    fn hot(&self) -> Option<(RwLockReadGuard<'_, Option<Hot>>, Timestamp)> {
         let Source::Provider(p) = &self.inner.source else {
             return None;
         };
@@ -297,7 +299,7 @@ impl Signer {
         // the new day's key and keeps it. One clock read serves both checks (the provider
         // was built on the signer's clock).
         let now = self.inner.clock.now();
-        let today = timestamp(self.corrected(now))?.date_stamp();
+        let today = timestamp(self.corrected(now))?;
         let guard = self
             .inner
             .hot
@@ -306,9 +308,9 @@ impl Signer {
         let current = guard.as_ref().is_some_and(|h| {
             h.generation == p.generation()
                 && p.is_fresh_at(&h.creds, now)
-                && h.key.scope().date() == today.as_str()
+                && h.key.scope().is_on(today)
         });
-        current.then_some(guard)
+        current.then_some((guard, today))
     }
 
     /// The time to sign at: the clock, moved by the offset learnt from servers.
@@ -316,8 +318,9 @@ impl Signer {
         timestamp(self.corrected(self.inner.clock.now())).ok_or(Error::Clock)
     }
 
-    /// The request's time: its `X-Amz-Date`, else its `Date`, else the clock.
-    fn request_time(&self, req: &Request<'_>) -> Result<Timestamp, Error> {
+    /// The request's time: its `X-Amz-Date`, else its `Date`, else the clock (`now` when
+    /// it was just read).
+    fn request_time(&self, req: &Request<'_>, now: Option<Timestamp>) -> Result<Timestamp, Error> {
         for header in ["x-amz-date", "date"] {
             let Some(h) = req
                 .headers
@@ -336,7 +339,7 @@ impl Signer {
                 }),
             };
         }
-        self.now()
+        now.map_or_else(|| self.now(), Ok)
     }
 
     /// The key to sign a request of `time` with, as the date mode says.
@@ -355,10 +358,9 @@ impl Signer {
             (Source::Provider(_), Some(creds)) => self.cached_key(creds, key_time)?,
             (Source::Provider(_), None) => unreachable_credentials()?,
         };
-        let request_date = time.date_stamp();
-        let key_date = key.scope().date();
-        if request_date.as_str() != key_date {
-            let request = request_date.to_string();
+        if !key.scope().is_on(time) {
+            let key_date = key.scope().date();
+            let request = time.date_stamp().to_string();
             match (mode, &self.inner.source) {
                 (DateMode::Strict, _) => {
                     return Err(Error::DateMismatch {
@@ -384,9 +386,8 @@ impl Signer {
         creds: &Arc<Credentials>,
         time: Timestamp,
     ) -> Result<Arc<SigningKey>, Error> {
-        let date = time.date_stamp();
         let matches = |(c, k): &&(Arc<Credentials>, Arc<SigningKey>)| {
-            Arc::ptr_eq(c, creds) && k.scope().date() == date.as_str()
+            Arc::ptr_eq(c, creds) && k.scope().is_on(time)
         };
         {
             let keys = self
@@ -503,7 +504,11 @@ impl Signer {
         req: &Request<'_>,
         f: impl FnOnce(&AnyParams<'_>) -> Result<T, Error>,
     ) -> Result<T, Error> {
-        let time = self.request_time(req)?;
+        let clock = match creds {
+            Creds::Hot(_, now) => Some(*now),
+            _ => None,
+        };
+        let time = self.request_time(req, clock)?;
         let (access_key_id, session_token) = self.access(creds)?;
         let unsigned: Vec<&str> = self
             .inner
@@ -533,10 +538,10 @@ impl Signer {
         // The last signing's key when it is for this date (held in place, not cloned);
         // otherwise the cache's, remembered for the next signing.
         let hot_key = match creds {
-            Creds::Hot(hot) => hot
+            Creds::Hot(hot, _) => hot
                 .as_ref()
                 .map(|h| &h.key)
-                .filter(|k| k.scope().date() == time.date_stamp().as_str()),
+                .filter(|k| k.scope().is_on(time)),
             _ => None,
         };
         let fetched;
@@ -725,7 +730,7 @@ pub(crate) struct Hot {
 pub(crate) enum Creds<'s> {
     None,
     Owned(Arc<Credentials>, u64),
-    Hot(RwLockReadGuard<'s, Option<Hot>>),
+    Hot(RwLockReadGuard<'s, Option<Hot>>, Timestamp),
 }
 
 impl Creds<'_> {
@@ -733,7 +738,7 @@ impl Creds<'_> {
         match self {
             Self::None => None,
             Self::Owned(c, _) => Some(c),
-            Self::Hot(h) => h.as_ref().map(|h| &h.creds),
+            Self::Hot(h, _) => h.as_ref().map(|h| &h.creds),
         }
     }
 }
