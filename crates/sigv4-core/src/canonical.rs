@@ -172,6 +172,7 @@ pub(crate) struct Fixed {
 }
 
 impl Fixed {
+    #[inline(always)]
     pub(crate) fn new(req: &Request<'_>, p: &Ctx<'_, '_>, loc: Location) -> Result<Self, Error> {
         let mut expires = heapless::String::new();
         if let Location::Query { expires_in } = loc {
@@ -238,6 +239,9 @@ pub(crate) const AUTH_PARAMS: [&str; 8] = [
 
 impl<'s, 'a> Canonical<'s, 'a> {
     /// Validates the request and sorts its headers and query into `scratch`.
+    // Inlined, the work out of line: a `Result<Self>` returned through memory was written
+    // in words and read back in vectors, a failed store-to-load forward on every signing.
+    #[inline(always)]
     pub(crate) fn new(
         req: &'a Request<'a>,
         params: &'a Ctx<'a, 'a>,
@@ -245,13 +249,7 @@ impl<'s, 'a> Canonical<'s, 'a> {
         fixed: &'a Fixed,
         scratch: &'s mut Scratch<'a>,
     ) -> Result<Self, Error> {
-        validate_target(req)?;
-        collect_headers(req, params, loc, fixed, &mut scratch.headers)?;
-        query::parse(req.query, &mut scratch.query)?;
-        if let Location::Query { .. } = loc {
-            add_auth_params(&mut scratch.query, params, fixed)?;
-        }
-        query::sort(&mut scratch.query);
+        prepare(req, params, loc, fixed, scratch)?;
         Ok(Self {
             req,
             params,
@@ -367,6 +365,25 @@ impl<'s, 'a> Canonical<'s, 'a> {
     }
 }
 
+/// [`Canonical::new`]'s work: the request checked, its headers and query sorted into
+/// `scratch`.
+fn prepare<'a>(
+    req: &'a Request<'a>,
+    params: &'a Ctx<'a, 'a>,
+    loc: Location,
+    fixed: &'a Fixed,
+    scratch: &mut Scratch<'a>,
+) -> Result<(), Error> {
+    validate_target(req)?;
+    collect_headers(req, params, loc, fixed, &mut scratch.headers)?;
+    query::parse(req.query, &mut scratch.query)?;
+    if let Location::Query { .. } = loc {
+        add_auth_params(&mut scratch.query, params, fixed)?;
+    }
+    query::sort(&mut scratch.query);
+    Ok(())
+}
+
 /// The method is a token and the path a valid origin-form path.
 fn validate_target(req: &Request<'_>) -> Result<(), Error> {
     if !headers::is_token(req.method) {
@@ -410,7 +427,10 @@ fn collect_headers<'a>(
         has_host |= name.eq_ignore_ascii_case("host");
         headers::push(out, entry)?;
     }
-    let mut add = |name: &'a str, value: &'a [u8]| headers::push(out, Entry::new(name, value));
+    // Lower-case names; values of visible ASCII only (checked here, or by `Ctx::validate`
+    // for the token), so already canonical: nothing to scan.
+    let mut add =
+        |name: &'a str, value: &'a [u8]| headers::push(out, Entry::canonical(name, value));
     if !has_host {
         let host = req.host();
         if host.is_empty() || host.bytes().any(|b| !b.is_ascii_graphic()) {
@@ -428,7 +448,8 @@ fn collect_headers<'a>(
         add("x-amz-security-token", token.as_bytes())?;
     }
     if let (true, Some(set)) = (in_headers, p.region_set) {
-        add("x-amz-region-set", set.as_bytes())?;
+        // The caller's text: scanned like a request header's value.
+        headers::push(out, Entry::new("x-amz-region-set", set.as_bytes()))?;
     }
     headers::sort(out);
     Ok(())

@@ -70,12 +70,11 @@ pub(crate) const SIG_TEXT_CAP: usize = 144;
 
 impl SigText {
     pub(crate) fn hex(bytes: &[u8]) -> Self {
-        const DIGITS: &[u8; 16] = b"0123456789abcdef";
         let mut text = [0u8; SIG_TEXT_CAP];
         let n = bytes.len().min(SIG_TEXT_CAP / 2);
         for (pair, &b) in text.chunks_exact_mut(2).zip(&bytes[..n]) {
-            pair[0] = DIGITS[usize::from(b >> 4)];
-            pair[1] = DIGITS[usize::from(b & 15)];
+            pair[0] = crate::sink::hex_digit(b >> 4);
+            pair[1] = crate::sink::hex_digit(b & 15);
         }
         Self {
             text,

@@ -217,12 +217,39 @@ impl Sink for SliceSink<'_> {
 }
 
 /// Lowercase hex of 32 bytes.
+///
+/// Arithmetic, not a table: the loop vectorises, so the text is written in whole vector
+/// stores. Written a byte at a time, the copy that reads it back next (into the string to
+/// sign, the signature) waited on a failed store-to-load forward.
 pub(crate) fn hex32(bytes: &[u8; 32]) -> [u8; 64] {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
     let mut out = [0u8; 64];
     for (pair, &b) in out.chunks_exact_mut(2).zip(bytes) {
-        pair[0] = DIGITS[usize::from(b >> 4)];
-        pair[1] = DIGITS[usize::from(b & 15)];
+        pair[0] = hex_digit(b >> 4);
+        pair[1] = hex_digit(b & 15);
     }
     out
+}
+
+/// The lower-case hex digit of `n` (below 16), branch-free.
+#[inline(always)]
+pub(crate) fn hex_digit(n: u8) -> u8 {
+    n + b'0' + u8::from(n > 9) * (b'a' - b'0' - 10)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn hex_is_lower_case_hex_of_every_byte() {
+        let mut bytes = [0u8; 32];
+        for start in (0..=255u8).step_by(32) {
+            for (i, b) in bytes.iter_mut().enumerate() {
+                *b = start + u8::try_from(i).unwrap();
+            }
+            let text = super::hex32(&bytes);
+            for (pair, b) in text.chunks_exact(2).zip(bytes) {
+                let want = std::format!("{b:02x}");
+                assert_eq!(pair, want.as_bytes());
+            }
+        }
+    }
 }

@@ -37,8 +37,25 @@ impl<'a> Entry<'a> {
         }
     }
 
+    /// An entry the signer adds whose name is lower case and whose value is visible ASCII
+    /// (no whitespace at all), so canonical as it is.
+    pub(crate) fn canonical(name: &'a str, value: &'a [u8]) -> Self {
+        debug_assert!(!name.bytes().any(|b| b.is_ascii_uppercase()));
+        debug_assert!(value.iter().all(u8::is_ascii_graphic));
+        Self {
+            name,
+            value,
+            first: true,
+            upper: false,
+            folded: true,
+        }
+    }
+
     /// An entry from a request header: the name must be an HTTP token and the value free of
     /// control characters other than tab, CR and LF. One pass over each.
+    // Inlined: returned through memory, the `Result` was written in pieces and read back
+    // whole, a store-forwarding stall per header (an eighth of W1's time in `perf`).
+    #[inline(always)]
     pub(crate) fn checked(name: &'a str, value: &'a [u8]) -> Result<Self, Error> {
         if !is_token(name) {
             return Err(Error::HeaderName);
