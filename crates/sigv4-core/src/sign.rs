@@ -199,33 +199,45 @@ pub(crate) fn sign_with<'a>(
     let mut scratch = Scratch::new();
     let canonical = Canonical::new(req, ctx, Location::Headers, &fixed, &mut scratch)?;
     let signature = compute_signature(&canonical, &fixed, key)?;
-    let mut out = HeaderSignature {
-        authorization: Buf::new(),
-        amz_date: fixed.amz_date,
-        content_sha256: ctx.settings.content_sha256_header.then_some(fixed.payload),
-        security_token: ctx.session_token,
-        region_set: ctx.region_set,
-        signature,
-    };
-    let sink = &mut out.authorization;
-    sink.put(ctx.algorithm().as_str().as_bytes());
-    sink.put(b" Credential=");
-    sink.put(ctx.access_key_id.as_bytes());
-    sink.put(b"/");
-    ctx.scope.write_to(sink);
-    sink.put(b", SignedHeaders=");
-    let list_start = sink.as_bytes().len();
-    crate::canonical::headers::write_signed(sink, canonical.headers());
-    // The same limit a verifier holds the list to (it refuses longer ones).
-    let list_len = sink.as_bytes().len() - list_start;
-    sink.put(b", Signature=");
-    sink.put(signature.as_bytes());
-    if sink.overflowed() || list_len > crate::canonical::headers::MAX_SIGNED_HEADERS_LEN {
-        return Err(Error::SignedHeadersTooLong {
-            limit: crate::canonical::headers::MAX_SIGNED_HEADERS_LEN,
-        });
+    // The same limit a verifier holds the list to (it refuses longer ones); within it the
+    // whole value fits its capacity.
+    let limit = crate::canonical::headers::MAX_SIGNED_HEADERS_LEN;
+    if crate::canonical::headers::signed_list_len(canonical.headers()) > limit {
+        return Err(Error::SignedHeadersTooLong { limit });
     }
-    Ok(out)
+    // Made by a call whose result is returned as it is, so the optimiser builds it in the
+    // caller's slot: filled in a local, it was copied whole (1.8 KB just written) there.
+    Ok(HeaderSignature::new(ctx, &canonical, &fixed, signature))
+}
+
+impl<'a> HeaderSignature<'a> {
+    fn new(
+        ctx: &Ctx<'a, '_>,
+        canonical: &Canonical<'_, '_>,
+        fixed: &Fixed,
+        signature: SigText,
+    ) -> Self {
+        let mut authorization = Buf::new();
+        let sink = &mut authorization;
+        sink.put(ctx.algorithm().as_str().as_bytes());
+        sink.put(b" Credential=");
+        sink.put(ctx.access_key_id.as_bytes());
+        sink.put(b"/");
+        ctx.scope.write_to(sink);
+        sink.put(b", SignedHeaders=");
+        crate::canonical::headers::write_signed(sink, canonical.headers());
+        sink.put(b", Signature=");
+        sink.put(signature.as_bytes());
+        debug_assert!(!sink.overflowed());
+        Self {
+            authorization,
+            amz_date: fixed.amz_date,
+            content_sha256: ctx.settings.content_sha256_header.then_some(fixed.payload),
+            security_token: ctx.session_token,
+            region_set: ctx.region_set,
+            signature,
+        }
+    }
 }
 
 /// The canonical request hashed, the string to sign built, and signed with the key: an

@@ -246,6 +246,12 @@ pub(crate) fn write_signed(out: &mut impl Sink, entries: &[Entry<'_>]) {
     }
 }
 
+/// The length of the `;`-joined list [`write_signed`] writes.
+pub(crate) fn signed_list_len(entries: &[Entry<'_>]) -> usize {
+    let names = entries.iter().filter(|e| e.first);
+    names.clone().map(|e| e.name.len()).sum::<usize>() + names.count().saturating_sub(1)
+}
+
 /// The signed header list as a fixed-capacity string.
 pub(crate) fn signed_list(entries: &[Entry<'_>]) -> Result<SignedList, Error> {
     let mut list = SignedList::new();
