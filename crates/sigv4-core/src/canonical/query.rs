@@ -94,6 +94,10 @@ pub(crate) fn parse<'a>(query: &'a str, out: &mut Params<'a>) -> Result<(), Erro
 
 /// Whether a parameter's decoded key equals `name` (ASCII case-insensitive).
 pub(crate) fn key_is(p: &Param<'_>, name: &str) -> bool {
+    if p.plain.0 {
+        // Unreserved bytes only: nothing to decode.
+        return p.key.eq_ignore_ascii_case(name.as_bytes());
+    }
     let mut decoded = DecodedKey::new(p.key);
     name.bytes()
         .all(|c| decoded.next().is_some_and(|d| d.eq_ignore_ascii_case(&c)))
