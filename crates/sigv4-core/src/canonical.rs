@@ -463,8 +463,8 @@ fn add_auth_params<'a>(
 ) -> Result<(), Error> {
     let token_signed = p.settings.session_token == SessionTokenMode::Signed;
     let taken = |q: &Param<'_>| {
-        AUTH_PARAMS.iter().any(|name| query::key_is(q, name))
-            && (p.session_token.is_some() || !query::key_is(q, "X-Amz-Security-Token"))
+        query::amz_key_index(q, &AUTH_PARAMS)
+            .is_some_and(|i| p.session_token.is_some() || AUTH_PARAMS[i] != "X-Amz-Security-Token")
     };
     if query.iter().any(taken) {
         return Err(Error::AlreadySigned);

@@ -27,6 +27,29 @@ pub(crate) fn find_byte(hay: &[u8], needle: u8) -> Option<usize> {
     rest.iter().position(|&b| b == needle).map(|i| offset + i)
 }
 
+/// Whether `hay` has an ASCII control character (below 0x20, or DEL) or `extra`.
+pub(crate) fn any_control_or(hay: &[u8], extra: u8) -> bool {
+    let mut words = hay.chunks_exact(8);
+    let mut found = 0;
+    for word in &mut words {
+        let mut bytes = [0u8; 8];
+        bytes.copy_from_slice(word);
+        let x = u64::from_le_bytes(bytes);
+        // Any byte below 0x20 (x - 0x20.. borrows into its high bit, set only when clear in
+        // x); any byte equal to DEL or `extra` (zero after the xor).
+        let below = x.wrapping_sub(ONES * 0x20) & !x;
+        let del = x ^ (ONES * 0x7f);
+        let other = x ^ (ONES * u64::from(extra));
+        found |=
+            (below | (del.wrapping_sub(ONES) & !del) | (other.wrapping_sub(ONES) & !other)) & HIGHS;
+    }
+    found != 0
+        || words
+            .remainder()
+            .iter()
+            .any(|&c| c.is_ascii_control() || c == extra)
+}
+
 /// The pieces of `hay` between `sep` bytes, as `[u8]::split` gives them.
 pub(crate) fn split_byte(hay: &[u8], sep: u8) -> SplitByte<'_> {
     SplitByte {
@@ -83,6 +106,22 @@ mod tests {
         assert_eq!(find_byte(&near, b','), Some(5));
         assert_eq!(find_byte(&[0u8; 9], 0), Some(0));
         assert_eq!(find_byte(&[1, 0x81, 1, 1, 1, 1, 1, 1, 0x80], 0x80), Some(8));
+        for len in 1..20 {
+            for at in 0..len {
+                for bad in [0x00, 0x1f, 0x7f, b'#', b'\n'] {
+                    let mut text = [b'a'; 20];
+                    text[at] = bad;
+                    assert!(any_control_or(&text[..len], b'#'), "{len} {at} {bad}");
+                }
+                // Neighbours of the bad bytes are fine; so is a high byte.
+                let mut text = [b' '; 20];
+                text[at] = 0x80;
+                text[(at + 1) % len] = b'$';
+                text[(at + 2) % len] = 0x7e;
+                assert!(!any_control_or(&text[..len], b'#'), "{len} {at}");
+            }
+        }
+        assert!(!any_control_or(b"", b'#'));
         for s in [
             "",
             ";",

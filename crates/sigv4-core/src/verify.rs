@@ -253,7 +253,7 @@ impl Authorization {
         // One pass: each parameter matched against the names once, a name seen twice refused.
         let mut values: [Option<&[u8]>; AUTH_PARAMS.len()] = [None; AUTH_PARAMS.len()];
         for p in params.iter() {
-            if let Some(i) = AUTH_PARAMS.iter().position(|name| query::key_is(p, name)) {
+            if let Some(i) = query::amz_key_index(p, &AUTH_PARAMS) {
                 if values[i].replace(p.value).is_some() {
                     return Err(Error::DuplicateAuthParameter);
                 }
@@ -409,20 +409,20 @@ type Text<const N: usize> = heapless::String<N>;
 /// UTF-8.
 fn decoded<const N: usize>(src: &[u8], decode: bool) -> Option<Text<N>> {
     let mut out = heapless::Vec::<u8, N>::new();
-    // Most values (every header form, most query forms) have nothing to decode: one copy.
-    if !decode || !src.contains(&b'%') {
-        out.extend_from_slice(src).ok()?;
-    } else {
-        let mut i = 0;
-        while i < src.len() {
-            let (b, step) = match crate::encode::escape_at(src, i) {
+    let mut rest = src;
+    if decode {
+        // Runs between escapes copied whole (most values have none: one copy).
+        while let Some(pct) = find_byte(rest, b'%') {
+            out.extend_from_slice(&rest[..pct]).ok()?;
+            let (b, step) = match crate::encode::escape_at(rest, pct) {
                 Some(b) => (b, 3),
-                None => (src[i], 1),
+                None => (b'%', 1),
             };
             out.push(b).ok()?;
-            i += step;
+            rest = &rest[pct + step..];
         }
     }
+    out.extend_from_slice(rest).ok()?;
     Text::from_utf8(out).ok()
 }
 
@@ -1015,11 +1015,9 @@ fn authentication(known: &Known<'_>, params: &Params<'_>) -> Result<Authorizatio
         return Err(Error::DuplicateAuthorization);
     }
     let header = known.get(AUTHORIZATION);
-    let in_query = params.iter().any(|p| {
-        AUTH_PARAMS_NO_TOKEN
-            .iter()
-            .any(|name| query::key_is(p, name))
-    });
+    let in_query = params
+        .iter()
+        .any(|p| query::amz_key_index(p, AUTH_PARAMS_NO_TOKEN).is_some());
     match (header, in_query) {
         (Some(_), true) => Err(Error::MixedAuthentication),
         (Some(value), false) => {

@@ -79,20 +79,31 @@ pub(crate) type Params<'a> = heapless::Vec<Param<'a>, MAX_QUERY_PARAMETERS>;
 /// Splits the query as sent into parameters; empty pieces (`a=1&&b=2`, a trailing `&`)
 /// are dropped.
 pub(crate) fn parse<'a>(query: &'a str, out: &mut Params<'a>) -> Result<(), Error> {
-    if query.bytes().any(|c| c.is_ascii_control() || c == b'#') {
+    if crate::scan::any_control_or(query.as_bytes(), b'#') {
         return Err(Error::Query);
     }
-    for piece in query.split('&').filter(|p| !p.is_empty()) {
-        let (key, value) = piece.split_once('=').unwrap_or((piece, ""));
-        push(
-            out,
-            Param::new(key.as_bytes(), value.as_bytes(), Kind::Wire),
-        )?;
+    for piece in crate::scan::split_byte(query.as_bytes(), b'&').filter(|p| !p.is_empty()) {
+        let (key, value) = match crate::scan::find_byte(piece, b'=') {
+            Some(eq) => (&piece[..eq], &piece[eq + 1..]),
+            None => (piece, &b""[..]),
+        };
+        push(out, Param::new(key, value, Kind::Wire))?;
     }
     Ok(())
 }
 
+/// Which of `names` (all starting `X-Amz-`) a parameter's decoded key is, ignoring ASCII
+/// case. A key with nothing to decode that does not start `X-Amz-` is passed over at once.
+pub(crate) fn amz_key_index(p: &Param<'_>, names: &[&str]) -> Option<usize> {
+    let amz = p.key.len() >= 6 && p.key[..6].eq_ignore_ascii_case(b"X-Amz-");
+    if p.plain.0 && !amz {
+        return None;
+    }
+    names.iter().position(|name| key_is(p, name))
+}
+
 /// Whether a parameter's decoded key equals `name` (ASCII case-insensitive).
+#[inline]
 pub(crate) fn key_is(p: &Param<'_>, name: &str) -> bool {
     if p.plain.0 {
         // Unreserved bytes only: nothing to decode.
@@ -207,6 +218,14 @@ mod tests {
     fn matches_keys_decoded() {
         let p = Param::new(b"X-Amz-%53ignature", b"", Kind::Wire);
         assert!(key_is(&p, "x-amz-signature"));
+        assert_eq!(
+            amz_key_index(&p, &["X-Amz-Date", "X-Amz-Signature"]),
+            Some(1)
+        );
+        let plain = Param::new(b"x-amz-date", b"", Kind::Wire);
+        assert_eq!(amz_key_index(&plain, &["X-Amz-Date"]), Some(0));
+        let other = Param::new(b"list-type", b"2", Kind::Wire);
+        assert_eq!(amz_key_index(&other, &["X-Amz-Date"]), None);
         assert!(!key_is(&p, "x-amz-signatur"));
     }
 }
