@@ -142,16 +142,32 @@ impl http_body::Body for Chunks {
 
 /// A PUT signed in Rust with `x-amz-content-sha256: content_sha256`, its body streamed.
 fn streamed(chunks: Vec<&'static [u8]>, content_sha256: &str) -> Request<Chunks> {
+    let payload = sigv4_core::Payload::from_sha256_hex(content_sha256).unwrap();
+    signed_put(SK, now(), content_sha256, payload)
+        .body(Chunks(chunks.into_iter()))
+        .unwrap()
+}
+
+fn now() -> sigv4_core::Timestamp {
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap();
-    let time = sigv4_core::Timestamp::from_unix(i64::try_from(now.as_secs()).unwrap()).unwrap();
-    let key = sigv4_core::SigningKey::derive(SK, time, "us-east-1", "s3").unwrap();
+    sigv4_core::Timestamp::from_unix(i64::try_from(now.as_secs()).unwrap()).unwrap()
+}
+
+/// The head of a PUT to 127.0.0.1/b/k signed with `secret` at `time` (S3 rules), carrying
+/// `x-amz-content-sha256: content_sha256` for `payload`.
+fn signed_put(
+    secret: &str,
+    time: sigv4_core::Timestamp,
+    content_sha256: &str,
+    payload: sigv4_core::Payload<'_>,
+) -> http::request::Builder {
+    let key = sigv4_core::SigningKey::derive(secret, time, "us-east-1", "s3").unwrap();
     let headers = [sigv4_core::Header::new(
         "x-amz-content-sha256",
         content_sha256,
     )];
-    let payload = sigv4_core::Payload::from_sha256_hex(content_sha256).unwrap();
     let view =
         sigv4_core::Request::from_url("PUT", "http://127.0.0.1/b/k", &headers, payload).unwrap();
     let params = sigv4_core::SigningParams {
@@ -171,7 +187,7 @@ fn streamed(chunks: Vec<&'static [u8]>, content_sha256: &str) -> Request<Chunks>
     for (n, v) in signed.headers() {
         builder = builder.header(n, v);
     }
-    builder.body(Chunks(chunks.into_iter())).unwrap()
+    builder
 }
 
 #[tokio::test]
@@ -209,30 +225,10 @@ fn hex(d: &[u8]) -> String {
 /// A PUT of `body` signed in Rust with `secret` at `time` (S3 rules, payload signed).
 fn signed_with(secret: &str, time: sigv4_core::Timestamp, body: &'static [u8]) -> Request<Chunks> {
     use sha2::Digest;
-    let key = sigv4_core::SigningKey::derive(secret, time, "us-east-1", "s3").unwrap();
     let hash = hex(&sha2::Sha256::digest(body));
-    let headers = [sigv4_core::Header::new("x-amz-content-sha256", &hash)];
-    let payload = sigv4_core::Payload::Bytes(body);
-    let view =
-        sigv4_core::Request::from_url("PUT", "http://127.0.0.1/b/k", &headers, payload).unwrap();
-    let params = sigv4_core::SigningParams {
-        access_key_id: AK,
-        session_token: None,
-        key: &key,
-        time,
-        settings: sigv4_core::Settings {
-            content_sha256_header: false,
-            ..sigv4_core::Settings::s3()
-        },
-    };
-    let signed = sigv4_core::sign(&view, &params).unwrap();
-    let mut builder = Request::put("http://127.0.0.1/b/k")
-        .header("host", "127.0.0.1")
-        .header("x-amz-content-sha256", &hash);
-    for (n, v) in signed.headers() {
-        builder = builder.header(n, v);
-    }
-    builder.body(Chunks(vec![body].into_iter())).unwrap()
+    signed_put(secret, time, &hash, sigv4_core::Payload::Bytes(body))
+        .body(Chunks(vec![body].into_iter()))
+        .unwrap()
 }
 
 #[tokio::test]
@@ -243,10 +239,7 @@ async fn the_layer_keeps_derived_keys_but_never_past_a_rotated_secret() {
         move |ak: &str| (ak == AK).then(|| secret.lock().unwrap().clone())
     };
     let svc = VerifyLayer::new("us-east-1", "s3", store).layer(tower::service_fn(echo::<Chunks>));
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap();
-    let now = sigv4_core::Timestamp::from_unix(i64::try_from(now.as_secs()).unwrap()).unwrap();
+    let now = now();
     let yesterday = sigv4_core::Timestamp::from_unix(now.unix() - 86_400).unwrap();
     let status = |req| {
         let svc = svc.clone();
