@@ -54,6 +54,17 @@ def core_table(run):
     return rows
 
 
+def presign_line(run):
+    presigned = median_us("W3-presign", "sigv4-core", run)
+    in_headers = median_us("W3-presign", "sigv4-core, in headers", run)
+    if None in (presigned, in_headers):
+        return "W3's request signed in headers: not measured"
+    return (
+        f"W3 presigned: {fmt(presigned)}; the same request signed in headers: "
+        f"{fmt(in_headers)} (presign / headers {presigned / in_headers:.2f}x)"
+    )
+
+
 def http_table(run):
     rows = [
         "| workload | core | `sign_http` / `presign_http` | http / core | reqwest | hyper `SignLayer` | ureq |",
@@ -96,6 +107,8 @@ def main():
             sys.exit(f"no criterion records in {run}: run `cargo bench -p sigv4-benches`")
         print(f"### {run}\n")
         print("\n".join(core_table(run)))
+        print()
+        print(presign_line(run))
         print()
         print("\n".join(http_table(run)))
         print()

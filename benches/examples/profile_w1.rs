@@ -1,6 +1,7 @@
 //! Signs (or verifies) one workload in a loop, for a profiler:
-//! `profile_w1 [W1-get|W3-presign|W4-dynamodb] [n] [sign|verify|http]` (`http`:
-//! `Signer::sign_http`, or `presign_http` for W3, with the key cache warm).
+//! `profile_w1 [W1-get|W3-presign|W4-dynamodb] [n] [sign|verify|http|headers]` (`http`:
+//! `Signer::sign_http`, or `presign_http` for W3, with the key cache warm; `headers`: the
+//! workload's request signed in headers, W3's included).
 #![allow(clippy::unwrap_used, missing_docs, reason = "profiling aid")]
 use sigv4_benches::{ours, received, service, time, workloads};
 use sigv4_core::{Header, Payload, Request, SigningKey, VerifyPolicy};
@@ -10,7 +11,10 @@ fn main() {
     let name = args.next().unwrap_or_else(|| "W1-get".into());
     let n: usize = args.next().map_or(100_000, |s| s.parse().unwrap());
     let mode = args.next().unwrap_or_else(|| "sign".into());
-    let w = workloads().into_iter().find(|w| w.name == name).unwrap();
+    let mut w = workloads().into_iter().find(|w| w.name == name).unwrap();
+    if mode == "headers" {
+        w.presign = false;
+    }
     let (svc, region) = service(&w);
     let key = SigningKey::derive(sigv4_benches::SK, time(), region, svc).unwrap();
     let headers: Vec<Header<'_>> = w.headers.iter().map(|(n, v)| Header::new(n, v)).collect();

@@ -15,7 +15,7 @@ pub const URL: &str =
 pub const DDB: &str = "https://dynamodb.us-east-1.amazonaws.com/";
 pub const AMZ_DATE: &str = "20240101T120000Z";
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Workload {
     pub name: &'static str,
     pub method: &'static str,

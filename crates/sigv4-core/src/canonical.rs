@@ -356,7 +356,8 @@ impl<'s, 'a> Canonical<'s, 'a> {
         match kind {
             Kind::Credential => {
                 enc.put(self.params.access_key_id.as_bytes());
-                enc.put(b"/");
+                // The separator's encoding is known.
+                enc.0.put(b"%2F");
                 self.params.scope.write_to(&mut enc);
             }
             Kind::SignedHeaders => headers::write_signed(&mut enc, self.headers()),

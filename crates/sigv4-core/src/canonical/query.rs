@@ -60,7 +60,11 @@ impl<'a> Param<'a> {
     fn cmp_canonical(&self, other: &Self) -> Ordering {
         let (da, db) = (self.decode(), other.decode());
         let key = if self.plain.0 && other.plain.0 {
-            self.key.cmp(other.key)
+            // Most keys differ in their first byte: settled without a call to memcmp.
+            match (self.key.first(), other.key.first()) {
+                (Some(a), Some(b)) if a != b => a.cmp(b),
+                _ => self.key.cmp(other.key),
+            }
         } else {
             Canonicalized::new(self.key, da).cmp(Canonicalized::new(other.key, db))
         };
