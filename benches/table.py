@@ -39,17 +39,18 @@ def ratio(a, b):
 
 def core_table(run):
     rows = [
-        "| workload | floor | sigv4-core | core / floor | aws-sigv4 / core | verify / sign |",
-        "|---|---|---|---|---|---|",
+        "| workload | floor | sigv4-core | core / floor | aws-sigv4 / core | reqsign / core | verify / sign |",
+        "|---|---|---|---|---|---|---|",
     ]
     for group, title in WORKLOADS:
         floor = median_us(group, "floor", run) or median_us(group, "sha256-of-body", run)
         core = median_us(group, "sigv4-core", run)
         aws = median_us(group, "aws-sigv4", run)
+        reqsign = median_us(group, "reqsign", run)
         verify = median_us(group, "verify_sigv4-core", run)
         rows.append(
             f"| {title} | {fmt(floor)} | {fmt(core)} | {ratio(core, floor)} "
-            f"| {ratio(aws, core)} | {ratio(verify, core)} |"
+            f"| {ratio(aws, core)} | {ratio(reqsign, core)} | {ratio(verify, core)} |"
         )
     return rows
 

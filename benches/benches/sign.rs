@@ -1,5 +1,6 @@
 //! The four workloads of the core issue, each signed by sigv4-core with a reused signing
-//! key, by aws-sigv4 1.6 on the same request, and set against the floor: the cryptographic
+//! key, by aws-sigv4 1.6 and by reqsign 0.20 (reqsign-aws-v4 3.3) on the same request, and
+//! set against the floor: the cryptographic
 //! work SigV4 itself needs (SHA-256 of the canonical request bytes, HMAC-SHA256 of the
 //! string to sign with the key already derived, and the payload hash).
 //!
@@ -24,7 +25,7 @@ use aws_sigv4::http_request::{
     SignatureLocation, SigningSettings, UriPathNormalizationMode,
 };
 use aws_smithy_runtime_api::client::identity::Identity;
-use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
+use criterion::{criterion_group, criterion_main, BatchSize, BenchmarkId, Criterion, Throughput};
 use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
 use sigv4_core::{
@@ -99,6 +100,89 @@ fn aws_sigv4(w: &Workload, identity: &Identity) -> String {
     aws::sign(req, &params).unwrap().signature().to_string()
 }
 
+/// The workload as `http` parts for reqsign, which signs at the current time (its fixed
+/// time is for its own tests): the headers less `x-amz-date`, plus `x-amz-content-sha256`
+/// for S3 and for a body (reqsign reads the payload's hash from it; the hash is computed in
+/// the measured closure, as the others hash the body they are given).
+fn reqsign_parts(w: &Workload) -> http::request::Parts {
+    let mut req = http::Request::builder().method(w.method).uri(w.url);
+    for (n, v) in w.headers.iter().filter(|(n, _)| *n != "x-amz-date") {
+        req = req.header(*n, *v);
+    }
+    req.body(()).unwrap().into_parts().0
+}
+
+fn reqsign(
+    w: &Workload,
+    signer: &reqsign_aws_v4::RequestSigner,
+    cred: &reqsign_aws_v4::Credential,
+    parts: &mut http::request::Parts,
+) {
+    use reqsign_core::SignRequest;
+    if !w.presign && (w.s3 || !w.body.is_empty()) {
+        let hash = hex_lower(&Sha256::digest(&w.body));
+        parts.headers.insert(
+            "x-amz-content-sha256",
+            http::HeaderValue::from_str(&hash).unwrap(),
+        );
+    }
+    let ctx = reqsign_core::Context::new();
+    let expires = w.presign.then(|| Duration::from_secs(3600));
+    futures_executor::block_on(signer.sign_request(&ctx, parts, Some(cred), expires)).unwrap();
+}
+
+fn hex_lower(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// reqsign's signing of `w` verified by ours (which the AWS suite and botocore check), so the
+/// row times a signer that signs the same request correctly.
+fn check_reqsign(
+    w: &Workload,
+    signer: &reqsign_aws_v4::RequestSigner,
+    cred: &reqsign_aws_v4::Credential,
+) {
+    let mut parts = reqsign_parts(w);
+    reqsign(w, signer, cred, &mut parts);
+    let names: Vec<(String, Vec<u8>)> = parts
+        .headers
+        .iter()
+        .map(|(n, v)| (n.to_string(), v.as_bytes().to_vec()))
+        .collect();
+    let mut headers: Vec<Header<'_>> = names
+        .iter()
+        .map(|(n, v)| Header { name: n, value: v })
+        .collect();
+    let host = parts.uri.host().unwrap().to_string();
+    if !headers.iter().any(|h| h.name == "host") {
+        headers.push(Header::new("host", &host));
+    }
+    let payload = if w.presign {
+        sigv4_core::Payload::Unsigned
+    } else {
+        sigv4_core::Payload::Bytes(&w.body)
+    };
+    let path_and_query = parts.uri.path_and_query().unwrap().as_str().to_string();
+    let url = format!("https://{host}{path_and_query}");
+    let req = sigv4_core::Request::from_url(w.method, &url, &headers, payload).unwrap();
+    let now = sigv4_core::Timestamp::from_unix(
+        i64::try_from(
+            SystemTime::now()
+                .duration_since(SystemTime::UNIX_EPOCH)
+                .unwrap()
+                .as_secs(),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    let (name, region) = service(w);
+    let policy = sigv4_core::VerifyPolicy::new(region, name, now);
+    sigv4_core::verify(&req, &policy, |_, scope| {
+        SigningKey::derive(SK, now, scope.region(), scope.service()).ok()
+    })
+    .unwrap_or_else(|e| panic!("{}: reqsign's signature does not verify: {e}", w.name));
+}
+
 fn bench(c: &mut Criterion) {
     for w in workloads() {
         let (name, region) = service(&w);
@@ -149,6 +233,21 @@ fn bench(c: &mut Criterion) {
         }
         g.bench_function("aws-sigv4", |b| {
             b.iter(|| aws_sigv4(black_box(&w), &identity))
+        });
+        let reqsigner = reqsign_aws_v4::RequestSigner::new(name, region);
+        let cred = reqsign_aws_v4::Credential {
+            access_key_id: AK.to_string(),
+            secret_access_key: SK.to_string(),
+            session_token: w.token.map(String::from),
+            expires_in: None,
+        };
+        check_reqsign(&w, &reqsigner, &cred);
+        g.bench_function("reqsign", |b| {
+            b.iter_batched_ref(
+                || reqsign_parts(&w),
+                |parts| reqsign(black_box(&w), &reqsigner, &cred, parts),
+                BatchSize::SmallInput,
+            )
         });
         // The server's side: the signed request verified with the key in hand.
         let (received, sent_query) = received(&w, &key, &headers);
