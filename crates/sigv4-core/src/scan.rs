@@ -66,6 +66,7 @@ pub(crate) struct SplitByte<'a> {
 impl<'a> Iterator for SplitByte<'a> {
     type Item = &'a [u8];
 
+    #[inline]
     fn next(&mut self) -> Option<&'a [u8]> {
         let rest = self.rest?;
         match find_byte(rest, self.sep) {
