@@ -387,7 +387,7 @@ fn prepare<'a>(
 
 /// The method is a token and the path a valid origin-form path.
 fn validate_target(req: &Request<'_>) -> Result<(), Error> {
-    if !headers::is_token(req.method) {
+    if !headers::is_token(req.method.as_bytes()) {
         return Err(Error::Method);
     }
     path::validate(req.path)

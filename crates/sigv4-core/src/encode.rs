@@ -100,7 +100,7 @@ pub(crate) fn escape_at(bytes: &[u8], i: usize) -> Option<u8> {
 }
 
 #[inline]
-const fn hex_val(c: u8) -> Option<u8> {
+pub(crate) const fn hex_val(c: u8) -> Option<u8> {
     match c {
         b'0'..=b'9' => Some(c - b'0'),
         b'a'..=b'f' => Some(c - b'a' + 10),

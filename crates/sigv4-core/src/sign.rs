@@ -72,10 +72,7 @@ impl SigText {
     pub(crate) fn hex(bytes: &[u8]) -> Self {
         let mut text = [0u8; SIG_TEXT_CAP];
         let n = bytes.len().min(SIG_TEXT_CAP / 2);
-        for (pair, &b) in text.chunks_exact_mut(2).zip(&bytes[..n]) {
-            pair[0] = crate::sink::hex_digit(b >> 4);
-            pair[1] = crate::sink::hex_digit(b & 15);
-        }
+        crate::sink::write_hex(&mut text, &bytes[..n]);
         Self {
             text,
             len: u8::try_from(2 * n).unwrap_or(0),

@@ -223,16 +223,22 @@ impl Sink for SliceSink<'_> {
 /// sign, the signature) waited on a failed store-to-load forward.
 pub(crate) fn hex32(bytes: &[u8; 32]) -> [u8; 64] {
     let mut out = [0u8; 64];
+    write_hex(&mut out, bytes);
+    out
+}
+
+/// Lowercase hex of `bytes` into `out`, two digits a byte, as far as `out` reaches.
+#[inline(always)]
+pub(crate) fn write_hex(out: &mut [u8], bytes: &[u8]) {
     for (pair, &b) in out.chunks_exact_mut(2).zip(bytes) {
         pair[0] = hex_digit(b >> 4);
         pair[1] = hex_digit(b & 15);
     }
-    out
 }
 
 /// The lower-case hex digit of `n` (below 16), branch-free.
 #[inline(always)]
-pub(crate) fn hex_digit(n: u8) -> u8 {
+fn hex_digit(n: u8) -> u8 {
     n + b'0' + u8::from(n > 9) * (b'a' - b'0' - 10)
 }
 

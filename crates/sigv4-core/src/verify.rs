@@ -88,6 +88,7 @@ use crate::canonical::{
 };
 use crate::chunked::ChunkSigner;
 use crate::date::{AmzDate, Timestamp};
+use crate::encode::hex_val;
 use crate::error::Error;
 use crate::key::{Scope, SigningKey};
 use crate::request::{Payload, Request};
@@ -466,23 +467,15 @@ fn decode_hex(hex: &[u8], out: &mut [u8]) -> Option<()> {
     if hex.len() != 2 * out.len() {
         return None;
     }
-    let mut bad = false;
+    // No early exit: a digit that is not one reads as 16, and one test at the end.
+    let digit = |c: u8| hex_val(c).unwrap_or(16);
+    let mut bad = 0;
     for (byte, pair) in out.iter_mut().zip(hex.chunks_exact(2)) {
-        let (h, l) = (hex_val(pair[0]), hex_val(pair[1]));
-        bad |= (h | l) > 15;
+        let (h, l) = (digit(pair[0]), digit(pair[1]));
+        bad |= h | l;
         *byte = h << 4 | (l & 15);
     }
-    (!bad).then_some(())
-}
-
-/// A hex digit's value; 16 or more for anything else.
-const fn hex_val(c: u8) -> u8 {
-    match c {
-        b'0'..=b'9' => c - b'0',
-        b'a'..=b'f' => c - b'a' + 10,
-        b'A'..=b'F' => c - b'A' + 10,
-        _ => 0xff,
-    }
+    (bad < 16).then_some(())
 }
 
 /// The `/` of `AK/YYYYMMDD/region/service/aws4_request` (or, not `regional`, of SigV4A's
@@ -512,9 +505,8 @@ fn credential_slashes(c: &[u8], regional: bool) -> Option<[usize; 4]> {
 fn check_signed_list(list: &str) -> Option<()> {
     let mut prev: Option<&[u8]> = None;
     for name in split_byte(list.as_bytes(), b';') {
-        let token = !name.is_empty() && name.iter().all(|&b| headers::is_tchar(b));
         let lower = name.iter().all(|b| !b.is_ascii_uppercase());
-        if !token || !lower || prev.is_some_and(|p| p >= name) {
+        if !headers::is_token(name) || !lower || prev.is_some_and(|p| p >= name) {
             return None;
         }
         prev = Some(name);
