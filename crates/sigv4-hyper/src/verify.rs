@@ -713,27 +713,15 @@ fn key_lookup(
 }
 
 fn signed_header_names(view: &sigv4_core::Request<'_>) -> Vec<String> {
-    let header = view
+    let auth = view
         .headers
         .iter()
         .find(|h| h.name.eq_ignore_ascii_case("authorization"))
-        .and_then(|h| std::str::from_utf8(h.value).ok());
-    // A verified header form has its list in its one `SignedHeaders=` part (after the
-    // algorithm's space when it comes first): read there, not by parsing the value again.
-    let from_header = header.and_then(|v| {
-        v.split(',').find_map(|part| {
-            part.trim()
-                .split(' ')
-                .next_back()?
-                .strip_prefix("SignedHeaders=")
-        })
-    });
-    match from_header {
-        Some(list) => list.split(';').map(String::from).collect(),
-        None => sigv4_core::Authorization::from_query(view.query)
-            .map(|a| a.signed_headers().split(';').map(String::from).collect())
-            .unwrap_or_default(),
-    }
+        .and_then(|h| std::str::from_utf8(h.value).ok())
+        .and_then(|v| sigv4_core::Authorization::from_header(v).ok())
+        .or_else(|| sigv4_core::Authorization::from_query(view.query).ok());
+    auth.map(|a| a.signed_headers().split(';').map(String::from).collect())
+        .unwrap_or_default()
 }
 
 /// A rejection, answered as AWS answers it.
