@@ -199,28 +199,16 @@ impl Fixed {
     }
 }
 
-/// The sorted headers and query of one signing, on the caller's stack (filled in place, never
-/// moved: together they are a few kilobytes).
-pub(crate) struct Scratch<'a> {
-    headers: Entries<'a>,
-    query: Params<'a>,
-}
-
-impl Scratch<'_> {
-    /// Not `const`: a constant would be materialised by zeroing kilobytes of stack.
-    pub(crate) fn new() -> Self {
-        Self {
-            headers: Entries::new(),
-            query: Params::new(),
-        }
-    }
-}
-
+/// The sorted headers and query of one signing live in two locals of the caller
+/// (`Entries::new()`, `Params::new()`), filled in place and never moved. Two locals, not one
+/// struct: in one struct the optimiser merged the two length stores into a memset of the
+/// 2.5 KB of uninitialised capacity between them, on every signing.
 /// The canonical request of one signing, ready to be written.
 pub(crate) struct Canonical<'s, 'a> {
     req: &'a Request<'a>,
     params: &'a Ctx<'a, 'a>,
-    scratch: &'s Scratch<'a>,
+    headers: &'s [Entry<'a>],
+    query: &'s [Param<'a>],
     payload: &'a [u8],
 }
 
@@ -238,7 +226,7 @@ pub(crate) const AUTH_PARAMS: [&str; 8] = [
 ];
 
 impl<'s, 'a> Canonical<'s, 'a> {
-    /// Validates the request and sorts its headers and query into `scratch`.
+    /// Validates the request and sorts its headers and query into `headers` and `query`.
     // Inlined, the work out of line: a `Result<Self>` returned through memory was written
     // in words and read back in vectors, a failed store-to-load forward on every signing.
     #[inline(always)]
@@ -247,13 +235,15 @@ impl<'s, 'a> Canonical<'s, 'a> {
         params: &'a Ctx<'a, 'a>,
         loc: Location,
         fixed: &'a Fixed,
-        scratch: &'s mut Scratch<'a>,
+        headers: &'s mut Entries<'a>,
+        query: &'s mut Params<'a>,
     ) -> Result<Self, Error> {
-        prepare(req, params, loc, fixed, scratch)?;
+        prepare(req, params, loc, fixed, headers, query)?;
         Ok(Self {
             req,
             params,
-            scratch,
+            headers,
+            query,
             payload: fixed.payload.as_bytes(),
         })
     }
@@ -269,56 +259,53 @@ impl<'s, 'a> Canonical<'s, 'a> {
     pub(crate) fn received(
         req: &'a Request<'a>,
         params: &'a Ctx<'a, 'a>,
-        query: &Params<'a>,
+        received: &Params<'a>,
         signed: &'a str,
         presigned: bool,
         fixed: &'a Fixed,
-        scratch: &'s mut Scratch<'a>,
+        (entries, pairs): (&'s mut Entries<'a>, &'s mut Params<'a>),
     ) -> Result<Self, Error> {
         validate_target(req)?;
         // The list is strictly ascending (the verifier checked it), so the entries go in
         // already sorted, each name's values in the request's order: no sort to run.
         for name in crate::scan::split_byte(signed.as_bytes(), b';') {
-            let before = scratch.headers.len();
+            let before = entries.len();
             for h in req
                 .headers
                 .iter()
                 .filter(|h| h.name.as_bytes().eq_ignore_ascii_case(name))
             {
                 let mut entry = Entry::with_checked_value(h.name, h.value)?;
-                entry.first = scratch.headers.len() == before;
-                headers::push(&mut scratch.headers, entry)?;
+                entry.first = entries.len() == before;
+                headers::push(entries, entry)?;
             }
-            if scratch.headers.len() == before {
+            if entries.len() == before {
                 if name != b"host" {
                     return Err(Error::MissingSignedHeader);
                 }
-                headers::push(
-                    &mut scratch.headers,
-                    Entry::new("host", req.host().as_bytes()),
-                )?;
+                headers::push(entries, Entry::new("host", req.host().as_bytes()))?;
             }
         }
         // Copied in place, not split again (both hold at most the same count).
-        scratch.query.clear();
-        scratch
-            .query
-            .extend_from_slice(query)
+        pairs.clear();
+        pairs
+            .extend_from_slice(received)
             .map_err(|_| Error::TooManyQueryParameters {
                 limit: query::MAX_QUERY_PARAMETERS,
             })?;
         let token_unsigned =
             presigned && params.settings.session_token == SessionTokenMode::AppendedAfterSigning;
-        scratch.query.retain(|p| {
+        pairs.retain(|p| {
             let dropped = query::key_is(p, "X-Amz-Signature")
                 || (token_unsigned && query::key_is(p, "X-Amz-Security-Token"));
             !dropped
         });
-        query::sort(&mut scratch.query);
+        query::sort(pairs);
         Ok(Self {
             req,
             params,
-            scratch,
+            headers: entries,
+            query: pairs,
             payload: fixed.payload.as_bytes(),
         })
     }
@@ -330,7 +317,7 @@ impl<'s, 'a> Canonical<'s, 'a> {
 
     /// The header entries, sorted.
     pub(crate) fn headers(&self) -> &'s [Entry<'a>] {
-        &self.scratch.headers
+        self.headers
     }
 
     /// Writes the canonical request.
@@ -339,7 +326,7 @@ impl<'s, 'a> Canonical<'s, 'a> {
         out.byte(b'\n');
         path::write(out, self.req.path, self.params.settings.path_mode);
         out.byte(b'\n');
-        query::write(out, &self.scratch.query, |out, kind| {
+        query::write(out, self.query, |out, kind| {
             self.write_special(out, kind);
         });
         out.byte(b'\n');
@@ -367,21 +354,22 @@ impl<'s, 'a> Canonical<'s, 'a> {
 }
 
 /// [`Canonical::new`]'s work: the request checked, its headers and query sorted into
-/// `scratch`.
+/// `entries` and `pairs`.
 fn prepare<'a>(
     req: &'a Request<'a>,
     params: &'a Ctx<'a, 'a>,
     loc: Location,
     fixed: &'a Fixed,
-    scratch: &mut Scratch<'a>,
+    entries: &mut Entries<'a>,
+    pairs: &mut Params<'a>,
 ) -> Result<(), Error> {
     validate_target(req)?;
-    collect_headers(req, params, loc, fixed, &mut scratch.headers)?;
-    query::parse(req.query, &mut scratch.query)?;
+    collect_headers(req, params, loc, fixed, entries)?;
+    query::parse(req.query, pairs)?;
     if let Location::Query { .. } = loc {
-        add_auth_params(&mut scratch.query, params, fixed)?;
+        add_auth_params(pairs, params, fixed)?;
     }
-    query::sort(&mut scratch.query);
+    query::sort(pairs);
     Ok(())
 }
 
@@ -470,23 +458,27 @@ fn add_auth_params<'a>(
     if query.iter().any(taken) {
         return Err(Error::AlreadySigned);
     }
-    let mut add = |key: &'static str, value: &'a [u8], kind: Kind| {
-        query::push(query, Param::new(key.as_bytes(), value, kind))
+    // The names, the algorithm, the date and the expiry are unreserved text; the region set
+    // and the token are the caller's, scanned.
+    let mut add = |key: &'static str, value: &'a [u8], kind: Kind, known: bool| {
+        let param = if known {
+            Param::known(key.as_bytes(), value, kind)
+        } else {
+            Param::new(key.as_bytes(), value, kind)
+        };
+        query::push(query, param)
     };
-    add(
-        "X-Amz-Algorithm",
-        p.algorithm().as_str().as_bytes(),
-        Kind::Raw,
-    )?;
-    add("X-Amz-Credential", b"", Kind::Credential)?;
-    add("X-Amz-Date", fixed.amz_date.as_bytes(), Kind::Raw)?;
-    add("X-Amz-Expires", fixed.expires.as_bytes(), Kind::Raw)?;
-    add("X-Amz-SignedHeaders", b"", Kind::SignedHeaders)?;
+    let algorithm = p.algorithm().as_str().as_bytes();
+    add("X-Amz-Algorithm", algorithm, Kind::Raw, true)?;
+    add("X-Amz-Credential", b"", Kind::Credential, true)?;
+    add("X-Amz-Date", fixed.amz_date.as_bytes(), Kind::Raw, true)?;
+    add("X-Amz-Expires", fixed.expires.as_bytes(), Kind::Raw, true)?;
+    add("X-Amz-SignedHeaders", b"", Kind::SignedHeaders, true)?;
     if let Some(set) = p.region_set {
-        add("X-Amz-Region-Set", set.as_bytes(), Kind::Raw)?;
+        add("X-Amz-Region-Set", set.as_bytes(), Kind::Raw, false)?;
     }
     if let (true, Some(token)) = (token_signed, p.session_token) {
-        add("X-Amz-Security-Token", token.as_bytes(), Kind::Raw)?;
+        add("X-Amz-Security-Token", token.as_bytes(), Kind::Raw, false)?;
     }
     Ok(())
 }

@@ -1,7 +1,8 @@
 //! Query signing: presigned URLs.
 
 use crate::canonical::Ctx;
-use crate::canonical::{headers, Algorithm, Canonical, Encoding, Fixed, Location, Scratch};
+use crate::canonical::{headers, Algorithm, Canonical, Encoding, Fixed, Location};
+use crate::canonical::{headers::Entries, query::Params};
 use crate::date::AmzDate;
 use crate::encode::put_encoded;
 use crate::error::Error;
@@ -98,20 +99,42 @@ pub(crate) fn presign_with<'a>(
     ctx.validate()?;
     let location = Location::Query { expires_in };
     let fixed = Fixed::new(req, ctx, location)?;
-    let mut scratch = Scratch::new();
-    let canonical = Canonical::new(req, ctx, location, &fixed, &mut scratch)?;
+    let (mut entries, mut pairs) = (Entries::new(), Params::new());
+    let canonical = Canonical::new(req, ctx, location, &fixed, &mut entries, &mut pairs)?;
+    headers::check_signed_len(canonical.headers())?;
     let signature = compute_signature(&canonical, &fixed, key)?;
-    Ok(PresignedQuery {
-        algorithm: ctx.algorithm(),
-        access_key_id: ctx.access_key_id,
-        scope,
-        amz_date: fixed.amz_date,
-        signed_headers: headers::signed_list(canonical.headers())?,
-        expires: fixed.expires.clone(),
-        region_set: ctx.region_set,
-        session_token: ctx.session_token,
-        signature,
-    })
+    // Made by a call whose result is returned as it is, so the optimiser builds it in the
+    // caller's slot.
+    Ok(PresignedQuery::new(
+        ctx, &canonical, &fixed, scope, signature,
+    ))
+}
+
+impl<'a> PresignedQuery<'a> {
+    fn new(
+        ctx: &Ctx<'a, '_>,
+        canonical: &Canonical<'_, '_>,
+        fixed: &Fixed,
+        scope: ScopeRef<'a>,
+        signature: SigText,
+    ) -> Self {
+        // Built whole and written in place: a list written in a local and moved in cost
+        // two copies instead of one.
+        let mut this = Self {
+            algorithm: ctx.algorithm(),
+            access_key_id: ctx.access_key_id,
+            scope,
+            amz_date: fixed.amz_date,
+            signed_headers: headers::SignedList::new(),
+            expires: fixed.expires.clone(),
+            region_set: ctx.region_set,
+            session_token: ctx.session_token,
+            signature,
+        };
+        headers::write_signed(&mut this.signed_headers, canonical.headers());
+        debug_assert!(!this.signed_headers.overflowed());
+        this
+    }
 }
 
 impl<'a> PresignedQuery<'a> {

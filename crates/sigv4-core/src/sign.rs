@@ -1,6 +1,7 @@
 //! Signing in headers, and the text renderings of what is signed.
 
-use crate::canonical::{Canonical, Ctx, Fixed, Location, PayloadHash, Scratch};
+use crate::canonical::{headers::Entries, query::Params};
+use crate::canonical::{Canonical, Ctx, Fixed, Location, PayloadHash};
 use crate::date::{AmzDate, Timestamp};
 use crate::error::Error;
 use crate::key::SigningKey;
@@ -193,15 +194,18 @@ pub(crate) fn sign_with<'a>(
 ) -> Result<HeaderSignature<'a>, Error> {
     ctx.validate()?;
     let fixed = Fixed::new(req, ctx, Location::Headers)?;
-    let mut scratch = Scratch::new();
-    let canonical = Canonical::new(req, ctx, Location::Headers, &fixed, &mut scratch)?;
+    let (mut entries, mut pairs) = (Entries::new(), Params::new());
+    let canonical = Canonical::new(
+        req,
+        ctx,
+        Location::Headers,
+        &fixed,
+        &mut entries,
+        &mut pairs,
+    )?;
+    // The same limit a verifier holds the list to; within it the whole value fits.
+    crate::canonical::headers::check_signed_len(canonical.headers())?;
     let signature = compute_signature(&canonical, &fixed, key)?;
-    // The same limit a verifier holds the list to (it refuses longer ones); within it the
-    // whole value fits its capacity.
-    let limit = crate::canonical::headers::MAX_SIGNED_HEADERS_LEN;
-    if crate::canonical::headers::signed_list_len(canonical.headers()) > limit {
-        return Err(Error::SignedHeadersTooLong { limit });
-    }
     // Made by a call whose result is returned as it is, so the optimiser builds it in the
     // caller's slot: filled in a local, it was copied whole (1.8 KB just written) there.
     Ok(HeaderSignature::new(ctx, &canonical, &fixed, signature))
@@ -307,8 +311,8 @@ pub(crate) fn render<W: fmt::Write + ?Sized>(
 ) -> Result<(), Error> {
     ctx.validate()?;
     let fixed = Fixed::new(req, ctx, location)?;
-    let mut scratch = Scratch::new();
-    let canonical = Canonical::new(req, ctx, location, &fixed, &mut scratch)?;
+    let (mut entries, mut pairs) = (Entries::new(), Params::new());
+    let canonical = Canonical::new(req, ctx, location, &fixed, &mut entries, &mut pairs)?;
     let mut text = TextSink::new(out);
     if what == Rendering::CanonicalRequest {
         canonical.write(&mut text);

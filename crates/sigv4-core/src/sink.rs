@@ -119,6 +119,9 @@ pub(crate) struct HashSink {
 }
 
 impl HashSink {
+    // Inlined, and finished by reference: made in a call or passed by value, its 384
+    // bytes were copied on every signing.
+    #[inline(always)]
     pub(crate) fn new() -> Self {
         Self {
             hash: Sha256::new(),
@@ -126,9 +129,10 @@ impl HashSink {
         }
     }
 
-    pub(crate) fn finish(mut self) -> [u8; 32] {
+    pub(crate) fn finish(&mut self) -> [u8; 32] {
         self.hash.update(self.buf.as_bytes());
-        self.hash.finalize().into()
+        self.buf.len = 0;
+        self.hash.finalize_reset().into()
     }
 
     #[cold]

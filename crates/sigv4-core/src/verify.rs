@@ -84,7 +84,7 @@
 use crate::canonical::query::{self, Params};
 use crate::canonical::Ctx;
 use crate::canonical::{
-    headers, Algorithm, Canonical, Fixed, PayloadHash, Scratch, AUTH_PARAMS, MAX_EXPIRES,
+    headers, Algorithm, Canonical, Fixed, PayloadHash, AUTH_PARAMS, MAX_EXPIRES,
 };
 use crate::chunked::ChunkSigner;
 use crate::date::{AmzDate, Timestamp};
@@ -909,7 +909,7 @@ where
         region_set,
     };
     let fixed = Fixed::verbatim(amz_date, payload);
-    let mut scratch = Scratch::new();
+    let (mut entries, mut pairs) = (headers::Entries::new(), Params::new());
     let canonical = Canonical::received(
         req,
         &ctx,
@@ -917,7 +917,7 @@ where
         auth.signed_headers(),
         auth.presigned().is_some(),
         &fixed,
-        &mut scratch,
+        (&mut entries, &mut pairs),
     )?;
     let mut text = Buf::<{ crate::sign::STRING_TO_SIGN_CAP }>::new();
     sts::write_for(&mut text, &canonical, &fixed.amz_date);

@@ -53,6 +53,18 @@ impl<'a> Param<'a> {
         }
     }
 
+    /// A parameter the signer adds whose key and value are unreserved text by
+    /// construction (the algorithm, the date, the expiry, the names): nothing to scan.
+    pub(crate) fn known(key: &'a [u8], value: &'a [u8], kind: Kind) -> Self {
+        debug_assert!(Canonicalized::is_identity(key) && Canonicalized::is_identity(value));
+        Self {
+            key,
+            value,
+            kind,
+            plain: (true, true),
+        }
+    }
+
     fn decode(&self) -> bool {
         self.kind == Kind::Wire
     }
@@ -164,9 +176,15 @@ pub(crate) fn write<S: Sink>(out: &mut S, params: &[Param<'_>], special: impl Fn
         if i > 0 {
             out.byte(b'&');
         }
-        Canonicalized::write(p.key, p.decode(), out);
+        // A plain side signs as it is.
+        if p.plain.0 {
+            out.put(p.key);
+        } else {
+            Canonicalized::write(p.key, p.decode(), out);
+        }
         out.byte(b'=');
         match p.kind {
+            Kind::Wire | Kind::Raw if p.plain.1 => out.put(p.value),
             Kind::Wire | Kind::Raw => Canonicalized::write(p.value, p.decode(), out),
             kind => special(out, kind),
         }
