@@ -339,15 +339,14 @@ impl<'s, 'a> Canonical<'s, 'a> {
 
     /// Writes the encoded value of a parameter the signer computes.
     pub(crate) fn write_special<S: Sink>(&self, out: &mut S, kind: Kind) {
-        let mut enc = Encoding(out);
         match kind {
             Kind::Credential => {
-                enc.put(self.params.access_key_id.as_bytes());
+                put_encoded(out, self.params.access_key_id.as_bytes(), false);
                 // The separator's encoding is known.
-                enc.0.put(b"%2F");
-                self.params.scope.write_to(&mut enc);
+                out.put(b"%2F");
+                self.params.scope.write_encoded(out);
             }
-            Kind::SignedHeaders => headers::write_signed(&mut enc, self.headers()),
+            Kind::SignedHeaders => headers::write_signed(&mut Encoding(out), self.headers()),
             Kind::Wire | Kind::Raw => {}
         }
     }

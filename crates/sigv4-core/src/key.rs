@@ -30,6 +30,9 @@ pub struct Scope {
     text: heapless::String<SCOPE_CAP>,
     /// `None` for a SigV4A scope.
     region_len: Option<usize>,
+    /// Whether the region and service are unreserved text, so that the scope URI-encodes
+    /// by encoding its slashes alone.
+    plain: bool,
 }
 
 impl Scope {
@@ -74,10 +77,12 @@ impl Scope {
             // The capacity is the sum of the checked lengths.
             text.push_str(part).map_err(|_| Error::Service)?;
         }
+        let unreserved = |s: &str| s.bytes().all(crate::encode::is_unreserved);
         Ok(Self {
             days: time.days(),
             text,
             region_len: region.map(str::len),
+            plain: region.is_none_or(unreserved) && unreserved(service),
         })
     }
 
@@ -133,6 +138,22 @@ impl Scope {
     /// Writes `date/region/service/aws4_request`.
     pub(crate) fn write_to(&self, out: &mut impl crate::sink::Sink) {
         out.put(self.text.as_bytes());
+    }
+
+    /// Writes the scope URI-encoded, as `X-Amz-Credential` carries it in a query:
+    /// `date%2Fregion%2Fservice%2Faws4_request`.
+    pub(crate) fn write_encoded(&self, out: &mut impl crate::sink::Sink) {
+        if !self.plain {
+            return crate::encode::put_encoded(out, self.text.as_bytes(), false);
+        }
+        out.put(self.date().as_bytes());
+        out.put(b"%2F");
+        if self.region_len.is_some() {
+            out.put(self.region().as_bytes());
+            out.put(b"%2F");
+        }
+        out.put(self.service().as_bytes());
+        out.put(b"%2Faws4_request");
     }
 }
 
@@ -273,6 +294,34 @@ fn hmac(key: &[u8], data: &[u8]) -> [u8; 32] {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn encodes_like_the_general_encoder() {
+        struct Text(heapless::String<256>);
+        impl crate::sink::Sink for Text {
+            fn put(&mut self, b: &[u8]) {
+                self.0.push_str(core::str::from_utf8(b).unwrap()).unwrap();
+            }
+        }
+        let t = Timestamp::parse_amz_date("20150830T000000Z").unwrap();
+        let scopes = [
+            Scope::new(t, "us-east-1", "s3").unwrap(),
+            Scope::new(t, "r~1_x.y", "my-service").unwrap(),
+            Scope::new(t, "us%east", "s3").unwrap(),
+            Scope::new(t, "us-east-1", "s3+x").unwrap(),
+            Scope::new(t, "r@gion", "s3").unwrap(),
+            Scope::without_region(t, "s3").unwrap(),
+            Scope::without_region(t, "s:3").unwrap(),
+        ];
+        for scope in scopes {
+            let (mut fast, mut general) =
+                (Text(heapless::String::new()), Text(heapless::String::new()));
+            scope.write_encoded(&mut fast);
+            crate::encode::put_encoded(&mut general, scope.as_str().as_bytes(), false);
+            assert_eq!(fast.0, general.0, "{scope:?}");
+            assert!(!fast.0.contains('/'));
+        }
+    }
 
     #[test]
     fn covers_its_date_and_six_more_days() {

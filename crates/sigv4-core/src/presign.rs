@@ -1,7 +1,7 @@
 //! Query signing: presigned URLs.
 
 use crate::canonical::Ctx;
-use crate::canonical::{headers, Algorithm, Canonical, Encoding, Fixed, Location};
+use crate::canonical::{headers, Algorithm, Canonical, Fixed, Location};
 use crate::canonical::{headers::Entries, query::Params};
 use crate::date::AmzDate;
 use crate::encode::put_encoded;
@@ -182,7 +182,7 @@ impl<'a> PresignedQuery<'a> {
         out.put(b"&X-Amz-Credential=");
         put_encoded(out, self.access_key_id.as_bytes(), false);
         out.put(b"%2F");
-        self.scope.get().write_to(&mut Encoding(out));
+        self.scope.get().write_encoded(out);
         out.put(b"&X-Amz-Date=");
         out.put(self.amz_date.as_bytes());
         out.put(b"&X-Amz-Expires=");

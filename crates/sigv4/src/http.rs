@@ -117,10 +117,15 @@ impl Signer {
         headers: &mut HeaderMap,
         body: Body<'_>,
     ) -> Result<(), Error> {
-        let payload = self.payload_for(headers, body)?;
-        let values = with_views(headers, |views| {
+        // Filled where it lies (returned through the closures, it was copied three times).
+        let mut values: [Option<(HeaderName, HeaderValue)>; 5] = Default::default();
+        with_views(headers, |views| {
+            // Found among the views: a map lookup hashes the name.
+            let payload = self.payload_for_views(views, body)?;
             let req = view(method, uri, views, payload)?;
-            self.sign_then(creds, &req, |signed| header_values(signed.headers()))
+            self.sign_then(creds, &req, |signed| {
+                header_values(signed.headers(), &mut values)
+            })
         })?;
         // Room for exactly what is added (a larger reserve could grow a map that fits).
         headers.reserve(values.iter().flatten().count());
@@ -284,11 +289,11 @@ fn with_views<T>(headers: &HeaderMap, f: impl FnOnce(&[Header<'_>]) -> T) -> T {
 }
 
 /// The signature headers as `http` values (the authorization and the token marked
-/// sensitive), at most five.
+/// sensitive), at most five, into `out`.
 fn header_values<'a>(
     signed: impl Iterator<Item = (&'static str, &'a str)>,
-) -> Result<[Option<(HeaderName, HeaderValue)>; 5], Error> {
-    let mut out: [Option<(HeaderName, HeaderValue)>; 5] = Default::default();
+    out: &mut [Option<(HeaderName, HeaderValue)>; 5],
+) -> Result<(), Error> {
     for (slot, (name, value)) in out.iter_mut().zip(signed) {
         let mut value = HeaderValue::from_str(value).map_err(|e| Error::Http(e.to_string()))?;
         if name == "authorization" || name == "x-amz-security-token" {
@@ -296,7 +301,7 @@ fn header_values<'a>(
         }
         *slot = Some((header_name(name), value));
     }
-    Ok(out)
+    Ok(())
 }
 
 /// The name of a signature header, from constants (`from_static` checks the name's bytes

@@ -595,9 +595,11 @@ impl Signer {
         f: impl FnOnce(&sigv4_core::HeaderSignature<'_>) -> Result<T, Error>,
     ) -> Result<T, Error> {
         self.with_params(creds, req, |params| {
-            let signed = params.sign(req)?;
+            // Used where it lies in the result: taken out, its 1.7 KB were copied.
+            let result = params.sign(req);
+            let signed = result.as_ref().map_err(|e| Error::from(*e))?;
             log_signing(req, params, Location::Headers);
-            f(&signed)
+            f(signed)
         })
     }
 
@@ -612,7 +614,8 @@ impl Signer {
         use std::fmt::Write as _;
         let secs = u32::try_from(expires_in.as_secs()).unwrap_or(u32::MAX);
         self.with_params(creds, req, |params| {
-            let query = params.presign(req, secs)?;
+            let result = params.presign(req, secs);
+            let query = result.as_ref().map_err(|e| Error::from(*e))?;
             log_signing(req, params, Location::Query { expires_in: secs });
             // Written into a string of exactly its length (as `PresignedUrl` displays it:
             // scheme, authority, path or `/`, `?`, the request's query and `&`, ours),
@@ -706,7 +709,8 @@ impl Signer {
     ) -> Result<Presigned, Error> {
         let secs = u32::try_from(expires_in.as_secs()).unwrap_or(u32::MAX);
         self.with_params(creds, req, |params| {
-            let query = params.presign(req, secs)?;
+            let result = params.presign(req, secs);
+            let query = result.as_ref().map_err(|e| Error::from(*e))?;
             log_signing(req, params, Location::Query { expires_in: secs });
             Ok(Presigned {
                 query: Zeroizing::new(query.to_string()),
@@ -761,24 +765,30 @@ enum AnyParams<'a> {
 }
 
 impl<'a> AnyParams<'a> {
-    fn sign(&self, req: &Request<'_>) -> Result<sigv4_core::HeaderSignature<'a>, Error> {
-        Ok(match self {
-            Self::V4(p) => sigv4_core::sign(req, p)?,
+    // Both return the core's result as it is, and callers use the value where it lies
+    // (`result.as_ref()`): unwrapped, wrapped again or converted, its kilobyte or more was
+    // copied each time.
+    fn sign(
+        &self,
+        req: &Request<'_>,
+    ) -> Result<sigv4_core::HeaderSignature<'a>, sigv4_core::Error> {
+        match self {
+            Self::V4(p) => sigv4_core::sign(req, p),
             #[cfg(feature = "sigv4a")]
-            Self::V4a(p) => sigv4_core::sign_v4a(req, p)?,
-        })
+            Self::V4a(p) => sigv4_core::sign_v4a(req, p),
+        }
     }
 
     fn presign(
         &self,
         req: &Request<'_>,
         secs: u32,
-    ) -> Result<sigv4_core::PresignedQuery<'a>, Error> {
-        Ok(match self {
-            Self::V4(p) => sigv4_core::presign(req, p, secs)?,
+    ) -> Result<sigv4_core::PresignedQuery<'a>, sigv4_core::Error> {
+        match self {
+            Self::V4(p) => sigv4_core::presign(req, p, secs),
             #[cfg(feature = "sigv4a")]
-            Self::V4a(p) => sigv4_core::presign_v4a(req, p, secs)?,
-        })
+            Self::V4a(p) => sigv4_core::presign_v4a(req, p, secs),
+        }
     }
 
     fn session_token(&self) -> Option<&'a str> {
@@ -811,7 +821,8 @@ impl<'a> AnyParams<'a> {
 }
 
 fn signed_headers(req: &Request<'_>, params: &AnyParams<'_>) -> Result<SignedHeaders, Error> {
-    let signed = params.sign(req)?;
+    let result = params.sign(req);
+    let signed = result.as_ref().map_err(|e| Error::from(*e))?;
     log_signing(req, params, Location::Headers);
     Ok(SignedHeaders {
         headers: signed
