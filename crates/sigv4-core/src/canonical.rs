@@ -404,15 +404,14 @@ fn collect_headers<'a>(
     let mut has_host = false;
     for h in req.headers {
         let entry = Entry::checked(h.name, h.value)?;
-        let name = h.name;
-        let replaced = name.eq_ignore_ascii_case("x-amz-date")
-            || (add_sha && name.eq_ignore_ascii_case("x-amz-content-sha256"))
-            || (p.session_token.is_some() && name.eq_ignore_ascii_case("x-amz-security-token"))
-            || (p.region_set.is_some() && name.eq_ignore_ascii_case("x-amz-region-set"));
-        if replaced || p.settings.is_unsigned(name) {
+        let replaced = entry.name_is("x-amz-date")
+            || (add_sha && entry.name_is("x-amz-content-sha256"))
+            || (p.session_token.is_some() && entry.name_is("x-amz-security-token"))
+            || (p.region_set.is_some() && entry.name_is("x-amz-region-set"));
+        if replaced || p.settings.is_unsigned(h.name) {
             continue;
         }
-        has_host |= name.eq_ignore_ascii_case("host");
+        has_host |= entry.name_is("host");
         headers::push(out, entry)?;
     }
     // Lower-case names; values of visible ASCII only (checked here, or by `Ctx::validate`

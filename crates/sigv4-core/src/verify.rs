@@ -207,11 +207,29 @@ impl Authorization {
     /// lower case, repeated or out of order; [`Error::SignatureFormat`] for a signature
     /// that is not 64 lower-case hex digits.
     pub fn from_header(value: &str) -> Result<Self, Error> {
-        Self::parse_header(value.as_bytes())
+        let mut auth = Self::empty();
+        auth.parse_header(value.as_bytes())?;
+        Ok(auth)
     }
 
-    /// [`Authorization::from_header`] on the bytes of a value known to be UTF-8.
-    fn parse_header(value: &[u8]) -> Result<Self, Error> {
+    /// Nothing parsed yet. The verifier fills one in place: it is two kilobytes, and each
+    /// `Result` it passed through copied it whole.
+    fn empty() -> Self {
+        Self {
+            algorithm: Algorithm::HmacSha256,
+            credential: Text::new(),
+            slashes: [0; 4],
+            signed_headers: Text::new(),
+            signature: [0; SIGNATURE_CAP],
+            signature_len: 0,
+            presigned: None,
+            region_set: None,
+        }
+    }
+
+    /// [`Authorization::from_header`] on the bytes of a value known to be UTF-8, into
+    /// `self` (made by [`Authorization::empty`]).
+    fn parse_header(&mut self, value: &[u8]) -> Result<(), Error> {
         const E: Error = Error::MalformedAuthorization;
         let space = find_byte(value, b' ').ok_or(E)?;
         let algorithm = Algorithm::from_name_bytes(&value[..space]).ok_or(E)?;
@@ -232,7 +250,7 @@ impl Authorization {
         let (Some(c), Some(s), Some(sig)) = (credential, signed, signature) else {
             return Err(E);
         };
-        Self::from_parts(algorithm, c, false, s, false, sig, None)
+        self.fill(algorithm, c, false, s, false, sig, None)
     }
 
     /// Parses the `X-Amz-*` parameters of a presigned query (as sent, percent-encoded).
@@ -245,11 +263,14 @@ impl Authorization {
     pub fn from_query(query: &str) -> Result<Self, Error> {
         let mut params = Params::new();
         query::parse(query, &mut params).map_err(|_| Error::MalformedAuthorization)?;
-        Self::from_params(&params)
+        let mut auth = Self::empty();
+        auth.parse_params(&params)?;
+        Ok(auth)
     }
 
-    /// [`Authorization::from_query`] of a query already split into parameters.
-    fn from_params(params: &Params<'_>) -> Result<Self, Error> {
+    /// [`Authorization::from_query`] of a query already split into parameters, into `self`
+    /// (made by [`Authorization::empty`]).
+    fn parse_params(&mut self, params: &Params<'_>) -> Result<(), Error> {
         const E: Error = Error::MalformedAuthorization;
         // One pass: each parameter matched against the names once, a name seen twice refused.
         let mut values: [Option<&[u8]>; AUTH_PARAMS.len()] = [None; AUTH_PARAMS.len()];
@@ -279,7 +300,7 @@ impl Authorization {
             .filter(|e| (1..=MAX_EXPIRES).contains(e))
             .ok_or(Error::Expires)?;
         let signature = find("X-Amz-Signature")?;
-        let mut auth = Self::from_parts(
+        self.fill(
             algorithm,
             find("X-Amz-Credential")?,
             true,
@@ -289,13 +310,16 @@ impl Authorization {
             Some((date, expires)),
         )?;
         if algorithm == Algorithm::EcdsaP256Sha256 {
-            let set = decoded(find("X-Amz-Region-Set")?, true).ok_or(Error::RegionSet)?;
-            auth.region_set = Some(set);
+            let mut set = Text::new();
+            decode_into(find("X-Amz-Region-Set")?, true, &mut set).ok_or(Error::RegionSet)?;
+            self.region_set = Some(set);
         }
-        Ok(auth)
+        Ok(())
     }
 
-    fn from_parts(
+    #[allow(clippy::too_many_arguments, reason = "the parts of either form")]
+    fn fill(
+        &mut self,
         algorithm: Algorithm,
         credential: &[u8],
         decode_credential: bool,
@@ -303,28 +327,25 @@ impl Authorization {
         decode_signed: bool,
         signature: &[u8],
         presigned: Option<(Timestamp, u32)>,
-    ) -> Result<Self, Error> {
+    ) -> Result<(), Error> {
         const E: Error = Error::MalformedAuthorization;
-        let cred: Text<CREDENTIAL_CAP> = decoded(credential, decode_credential).ok_or(E)?;
-        let list: Text<{ headers::MAX_SIGNED_HEADERS_LEN }> = match decoded(signed, decode_signed) {
-            Some(list) => list,
-            None if signed.len() > headers::MAX_SIGNED_HEADERS_LEN => return Err(E),
-            None => return Err(Error::SignedHeadersList),
-        };
+        decode_into(credential, decode_credential, &mut self.credential).ok_or(E)?;
+        if decode_into(signed, decode_signed, &mut self.signed_headers).is_none() {
+            return Err(if signed.len() > headers::MAX_SIGNED_HEADERS_LEN {
+                E
+            } else {
+                Error::SignedHeadersList
+            });
+        }
         let (sig, signature_len) = parse_signature(algorithm, signature)?;
         let regional = algorithm == Algorithm::HmacSha256;
-        let slashes = credential_slashes(cred.as_bytes(), regional).ok_or(E)?;
-        check_signed_list(list.as_str()).ok_or(Error::SignedHeadersList)?;
-        Ok(Self {
-            algorithm,
-            credential: cred,
-            slashes,
-            signed_headers: list,
-            signature: sig,
-            signature_len,
-            presigned,
-            region_set: None,
-        })
+        self.slashes = credential_slashes(self.credential.as_bytes(), regional).ok_or(E)?;
+        check_signed_list(self.signed_headers.as_str()).ok_or(Error::SignedHeadersList)?;
+        self.algorithm = algorithm;
+        self.signature = sig;
+        self.signature_len = signature_len;
+        self.presigned = presigned;
+        Ok(())
     }
 
     fn part(&self, i: usize) -> &str {
@@ -406,25 +427,28 @@ impl fmt::Debug for Authorization {
 /// Fixed-capacity text (its `as_str` is free, where a byte buffer's checks UTF-8 again).
 type Text<const N: usize> = heapless::String<N>;
 
-/// `src`, percent-decoded when asked, as text; `None` when it is longer than `N` or not
-/// UTF-8.
-fn decoded<const N: usize>(src: &[u8], decode: bool) -> Option<Text<N>> {
-    let mut out = heapless::Vec::<u8, N>::new();
-    let mut rest = src;
-    if decode {
-        // Runs between escapes copied whole (most values have none: one copy).
-        while let Some(pct) = find_byte(rest, b'%') {
-            out.extend_from_slice(&rest[..pct]).ok()?;
-            let (b, step) = match crate::encode::escape_at(rest, pct) {
-                Some(b) => (b, 3),
-                None => (b'%', 1),
-            };
-            out.push(b).ok()?;
-            rest = &rest[pct + step..];
-        }
+/// Sets `out` to `src`, percent-decoded when asked; `None` when it is longer than `N` or
+/// not UTF-8. Only the text's own bytes are copied (a value returned by value moved all
+/// `N`).
+fn decode_into<const N: usize>(src: &[u8], decode: bool, out: &mut Text<N>) -> Option<()> {
+    out.clear();
+    if !decode || find_byte(src, b'%').is_none() {
+        return out.push_str(core::str::from_utf8(src).ok()?).ok();
     }
-    out.extend_from_slice(rest).ok()?;
-    Text::from_utf8(out).ok()
+    let mut bytes = heapless::Vec::<u8, N>::new();
+    let mut rest = src;
+    // Runs between escapes copied whole.
+    while let Some(pct) = find_byte(rest, b'%') {
+        bytes.extend_from_slice(&rest[..pct]).ok()?;
+        let (b, step) = match crate::encode::escape_at(rest, pct) {
+            Some(b) => (b, 3),
+            None => (b'%', 1),
+        };
+        bytes.push(b).ok()?;
+        rest = &rest[pct + step..];
+    }
+    bytes.extend_from_slice(rest).ok()?;
+    out.push_str(core::str::from_utf8(&bytes).ok()?).ok()
 }
 
 /// A signature of the algorithm's form, decoded: 64 lower-case hex digits (SigV4), or
@@ -853,7 +877,8 @@ where
     known.check_single_valued()?;
     let mut query = Params::new();
     query::parse(req.query, &mut query)?;
-    let auth = authentication(&known, &query)?;
+    let mut auth = Authorization::empty();
+    authentication(&known, &query, &mut auth)?;
     let region_set = region_set(&known, &auth)?;
     let region_ok = match region_set {
         None => auth.region() == policy.region,
@@ -1002,7 +1027,11 @@ const SINGLE_VALUED: [&str; 7] = [
 
 /// The one authentication mechanism the request carries: an `Authorization` header (and
 /// no authentication query parameter), or a presigned query (and no `Authorization`).
-fn authentication(known: &Known<'_>, params: &Params<'_>) -> Result<Authorization, Error> {
+fn authentication(
+    known: &Known<'_>,
+    params: &Params<'_>,
+    auth: &mut Authorization,
+) -> Result<(), Error> {
     if known.repeated[KNOWN.len() - 1] {
         return Err(Error::DuplicateAuthorization);
     }
@@ -1016,9 +1045,9 @@ fn authentication(known: &Known<'_>, params: &Params<'_>) -> Result<Authorizatio
             if !value.is_ascii() && core::str::from_utf8(value).is_err() {
                 return Err(Error::MalformedAuthorization);
             }
-            Authorization::parse_header(value)
+            auth.parse_header(value)
         }
-        (None, true) => Authorization::from_params(params),
+        (None, true) => auth.parse_params(params),
         (None, false) => Err(Error::MissingAuthentication),
     }
 }

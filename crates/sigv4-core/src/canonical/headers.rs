@@ -57,10 +57,31 @@ impl<'a> Entry<'a> {
     // whole, a store-forwarding stall per header (an eighth of W1's time in `perf`).
     #[inline(always)]
     pub(crate) fn checked(name: &'a str, value: &'a [u8]) -> Result<Self, Error> {
-        if !is_token(name.as_bytes()) {
+        let (token, upper) = scan_name(name.as_bytes());
+        if !token {
             return Err(Error::HeaderName);
         }
-        Self::with_checked_value(name, value)
+        let (valid, folded) = scan_value(value);
+        if !valid {
+            return Err(Error::HeaderValue);
+        }
+        Ok(Self {
+            name,
+            value,
+            first: true,
+            upper,
+            folded,
+        })
+    }
+
+    /// Whether the name is `lower` (a lower-case name), ignoring case.
+    #[inline]
+    pub(crate) fn name_is(&self, lower: &str) -> bool {
+        if self.upper {
+            self.name.eq_ignore_ascii_case(lower)
+        } else {
+            self.name == lower
+        }
     }
 
     /// [`Entry::checked`] for a name already known to be a token (equal, ignoring case, to
@@ -78,6 +99,17 @@ impl<'a> Entry<'a> {
             folded,
         })
     }
+}
+
+/// Whether a name is a token, and whether it has upper-case letters: one pass with no
+/// branch (names are short, and an early exit costs a mispredicted branch per name).
+fn scan_name(name: &[u8]) -> (bool, bool) {
+    let (mut token, mut upper) = (!name.is_empty(), false);
+    for &b in name {
+        token &= is_tchar(b);
+        upper |= b.is_ascii_uppercase();
+    }
+    (token, upper)
 }
 
 /// Whether a value is free of forbidden control characters, and whether it is already
