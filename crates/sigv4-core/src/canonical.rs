@@ -365,10 +365,10 @@ fn prepare<'a>(
     validate_target(req)?;
     collect_headers(req, params, loc, fixed, entries)?;
     query::parse(req.query, pairs)?;
+    query::sort(pairs);
     if let Location::Query { .. } = loc {
         add_auth_params(pairs, params, fixed)?;
     }
-    query::sort(pairs);
     Ok(())
 }
 
@@ -442,7 +442,8 @@ fn collect_headers<'a>(
     Ok(())
 }
 
-/// The `X-Amz-*` parameters of a presigned URL, less the signature.
+/// The `X-Amz-*` parameters of a presigned URL, less the signature, merged into the
+/// request's sorted `query`.
 fn add_auth_params<'a>(
     query: &mut Params<'a>,
     p: &'a Ctx<'a, 'a>,
@@ -458,27 +459,32 @@ fn add_auth_params<'a>(
     }
     // The names, the algorithm, the date and the expiry are unreserved text; the region set
     // and the token are the caller's, scanned.
+    // Added in sorted order, then merged (sorted with the request's, each was moved past
+    // every one of them).
+    let mut auth = heapless::Vec::<Param<'a>, { AUTH_PARAMS.len() }>::new();
     let mut add = |key: &'static str, value: &'a [u8], kind: Kind, known: bool| {
         let param = if known {
             Param::known(key.as_bytes(), value, kind)
         } else {
             Param::new(key.as_bytes(), value, kind)
         };
-        query::push(query, param)
+        auth.push(param).map_err(|_| Error::TooManyQueryParameters {
+            limit: query::MAX_QUERY_PARAMETERS,
+        })
     };
     let algorithm = p.algorithm().as_str().as_bytes();
     add("X-Amz-Algorithm", algorithm, Kind::Raw, true)?;
     add("X-Amz-Credential", b"", Kind::Credential, true)?;
     add("X-Amz-Date", fixed.amz_date.as_bytes(), Kind::Raw, true)?;
     add("X-Amz-Expires", fixed.expires.as_bytes(), Kind::Raw, true)?;
-    add("X-Amz-SignedHeaders", b"", Kind::SignedHeaders, true)?;
     if let Some(set) = p.region_set {
         add("X-Amz-Region-Set", set.as_bytes(), Kind::Raw, false)?;
     }
     if let (true, Some(token)) = (token_signed, p.session_token) {
         add("X-Amz-Security-Token", token.as_bytes(), Kind::Raw, false)?;
     }
-    Ok(())
+    add("X-Amz-SignedHeaders", b"", Kind::SignedHeaders, true)?;
+    query::merge(query, &auth)
 }
 
 #[cfg(test)]

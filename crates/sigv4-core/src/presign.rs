@@ -235,21 +235,72 @@ pub struct PresignedUrl<'r> {
     req: &'r Request<'r>,
 }
 
+impl PresignedUrl<'_> {
+    /// Length of the URL in bytes.
+    #[allow(clippy::len_without_is_empty, reason = "a URL is never empty")]
+    pub fn len(&self) -> usize {
+        let mut n = CountSink(0);
+        self.write(&mut n);
+        n.0
+    }
+
+    /// Writes the URL into `buf` and returns its length; on error `buf` is left untouched.
+    ///
+    /// ```
+    /// # use sigv4_core::{presign, Payload, Request, Settings, SigningKey, SigningParams, Timestamp};
+    /// # let time = Timestamp::parse_amz_date("20130524T000000Z")?;
+    /// # let key = SigningKey::derive("wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", time, "us-east-1", "s3")?;
+    /// # let params = SigningParams { access_key_id: "AKIAIOSFODNN7EXAMPLE", session_token: None, key: &key, time, settings: Settings::s3() };
+    /// let req = Request::from_url("GET", "https://examplebucket.s3.amazonaws.com/test.txt", &[], Payload::Unsigned)?;
+    /// let query = presign(&req, &params, 86400)?;
+    /// let url = query.url(&req);
+    /// let mut buf = [0u8; 512];
+    /// let n = url.write_to(&mut buf)?;
+    /// assert_eq!(n, url.len());
+    /// assert!(buf[..n].starts_with(b"https://examplebucket.s3.amazonaws.com/test.txt?X-Amz-Algorithm="));
+    /// assert_eq!(std::str::from_utf8(&buf[..n]).unwrap(), url.to_string());
+    /// # Ok::<(), sigv4_core::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::BufferTooSmall`] with the length needed.
+    pub fn write_to(&self, buf: &mut [u8]) -> Result<usize, Error> {
+        let required = self.len();
+        if buf.len() < required {
+            return Err(Error::BufferTooSmall { required });
+        }
+        let mut sink = SliceSink { buf, len: 0 };
+        self.write(&mut sink);
+        Ok(sink.len)
+    }
+
+    fn write(&self, out: &mut impl Sink) {
+        out.put(match self.req.scheme {
+            crate::Scheme::Http => b"http://",
+            crate::Scheme::Https => b"https://",
+        });
+        out.put(self.req.authority.as_bytes());
+        out.put(if self.req.path.is_empty() {
+            b"/"
+        } else {
+            self.req.path.as_bytes()
+        });
+        out.byte(b'?');
+        if !self.req.query.is_empty() {
+            out.put(self.req.query.as_bytes());
+            out.byte(b'&');
+        }
+        self.query.write(out);
+    }
+}
+
 impl fmt::Display for PresignedUrl<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let scheme = match self.req.scheme {
-            crate::Scheme::Http => "http",
-            crate::Scheme::Https => "https",
-        };
-        let path = if self.req.path.is_empty() {
-            "/"
-        } else {
-            self.req.path
-        };
-        write!(f, "{scheme}://{}{path}?", self.req.authority)?;
-        if !self.req.query.is_empty() {
-            write!(f, "{}&", self.req.query)?;
+        let mut text = TextSink::new(f);
+        self.write(&mut text);
+        if text.failed {
+            return Err(fmt::Error);
         }
-        fmt::Display::fmt(self.query, f)
+        Ok(())
     }
 }

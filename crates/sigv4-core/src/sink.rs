@@ -182,6 +182,11 @@ impl<W: fmt::Write + ?Sized> Sink for TextSink<'_, W> {
         if self.failed {
             return;
         }
+        // Almost everything written is ASCII: one check, one write.
+        if let Ok(text) = core::str::from_utf8(bytes) {
+            self.failed = self.out.write_str(text).is_err();
+            return;
+        }
         for chunk in bytes.utf8_chunks() {
             let mut r = self.out.write_str(chunk.valid());
             if !chunk.invalid().is_empty() {
@@ -214,7 +219,7 @@ impl Sink for SliceSink<'_> {
     fn put(&mut self, bytes: &[u8]) {
         let end = self.len + bytes.len();
         if let Some(dst) = self.buf.get_mut(self.len..end) {
-            dst.copy_from_slice(bytes);
+            copy(dst, bytes);
         }
         self.len = end;
     }

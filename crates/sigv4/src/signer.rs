@@ -611,30 +611,19 @@ impl Signer {
         req: &Request<'_>,
         expires_in: Duration,
     ) -> Result<String, Error> {
-        use std::fmt::Write as _;
         let secs = u32::try_from(expires_in.as_secs()).unwrap_or(u32::MAX);
         self.with_params(creds, req, |params| {
             let result = params.presign(req, secs);
             let query = result.as_ref().map_err(|e| Error::from(*e))?;
             log_signing(req, params, Location::Query { expires_in: secs });
-            // Written into a string of exactly its length (as `PresignedUrl` displays it:
-            // scheme, authority, path or `/`, `?`, the request's query and `&`, ours),
-            // which a URI then takes over without a copy.
-            let scheme = match req.scheme {
-                sigv4_core::Scheme::Http => "http://".len(),
-                _ => "https://".len(),
-            };
-            let path = req.path.len().max(1);
-            let theirs = if req.query.is_empty() {
-                0
-            } else {
-                req.query.len() + 1
-            };
-            let len = scheme + req.authority.len() + path + 1 + theirs + query.encoded_len();
-            let mut url = String::with_capacity(len);
-            write!(url, "{}", query.url(req)).map_err(|e| Error::Http(e.to_string()))?;
-            debug_assert_eq!(url.len(), len);
-            Ok(url)
+            // Written as bytes into a buffer of exactly its length, which the string and
+            // then the URI take over without a copy (written through `Display`, every
+            // piece was checked as UTF-8 on its way in).
+            let url = query.url(req);
+            let mut bytes = vec![0u8; url.len()];
+            url.write_to(&mut bytes)?;
+            // The request's parts are text and the parameters ASCII: never fails.
+            String::from_utf8(bytes).map_err(|e| Error::Http(e.to_string()))
         })
     }
 

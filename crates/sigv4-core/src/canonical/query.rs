@@ -170,6 +170,32 @@ pub(crate) fn sort(params: &mut [Param<'_>]) {
     }
 }
 
+/// Merges `extra` (sorted, with keys `sorted` does not hold) into `sorted` (sorted): one
+/// pass from the back, each parameter moved once. (Merged as they were written instead,
+/// the two runs cost 3% more in W3.)
+pub(crate) fn merge<'a>(sorted: &mut Params<'a>, extra: &[Param<'a>]) -> Result<(), Error> {
+    debug_assert!(extra
+        .windows(2)
+        .all(|w| w[0].cmp_canonical(&w[1]) == Ordering::Less));
+    let mut i = sorted.len();
+    for p in extra {
+        push(sorted, *p)?;
+    }
+    let mut j = extra.len();
+    let mut w = sorted.len();
+    while j > 0 {
+        w -= 1;
+        if i > 0 && sorted[i - 1].cmp_canonical(&extra[j - 1]) == Ordering::Greater {
+            sorted[w] = sorted[i - 1];
+            i -= 1;
+        } else {
+            sorted[w] = extra[j - 1];
+            j -= 1;
+        }
+    }
+    Ok(())
+}
+
 /// Writes `k=v&k=v...`; `special` writes the values of the kinds the signer computes.
 pub(crate) fn write<S: Sink>(out: &mut S, params: &[Param<'_>], special: impl Fn(&mut S, Kind)) {
     for (i, p) in params.iter().enumerate() {
@@ -220,6 +246,38 @@ mod tests {
         assert_eq!(canon("a=1&%2B=2").as_str(), "%2B=2&a=1");
         assert_eq!(canon("k=b&k=a%20").as_str(), "k=a%20&k=b");
         assert_eq!(canon("k=%C3%A9&k=%c3%a8").as_str(), "k=%C3%A8&k=%C3%A9");
+    }
+
+    #[test]
+    fn merging_equals_sorting_the_whole() {
+        let extra = [
+            Param::known(b"X-Amz-Algorithm", b"A", Kind::Raw),
+            Param::known(b"X-Amz-Date", b"D", Kind::Raw),
+            Param::known(b"X-Amz-Expires", b"1", Kind::Raw),
+        ];
+        for q in [
+            "",
+            "a=1",
+            "list-type=2&prefix=x",
+            "X-Amz-B=1&X-Amz-Z=2&A=3&%58=4",
+            "z&y&X-Amz-Dat=0&X-Amz-Datf",
+            "~=1&-=2&0=3",
+        ] {
+            let mut merged = Params::new();
+            parse(q, &mut merged).unwrap();
+            sort(&mut merged);
+            merge(&mut merged, &extra).unwrap();
+            let mut whole = Params::new();
+            parse(q, &mut whole).unwrap();
+            whole.extend_from_slice(&extra).unwrap();
+            sort(&mut whole);
+            let text = |v: &Params<'_>| {
+                let mut b = Buf(heapless::String::new());
+                write(&mut b, v, |_, _| unreachable!());
+                b.0
+            };
+            assert_eq!(text(&merged), text(&whole), "{q}");
+        }
     }
 
     #[test]
