@@ -57,8 +57,8 @@ pub fn presign(
     headers: &HeaderMap,
     expires_in: Duration,
 ) -> Result<Url, Error> {
-    let uri = signer.presign_http(method, &uri(url)?, headers, expires_in)?;
-    Url::parse(&uri.to_string()).map_err(|e| Error::Http(e.to_string()))
+    let presigned = signer.presign_url(method, url.as_str(), headers, expires_in)?;
+    Url::parse(&presigned).map_err(|e| Error::Http(e.to_string()))
 }
 
 fn uri(url: &Url) -> Result<http::Uri, Error> {

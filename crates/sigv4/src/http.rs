@@ -148,11 +148,7 @@ impl Signer {
         headers: &HeaderMap,
         expires_in: Duration,
     ) -> Result<Uri, Error> {
-        let payload = if self.service() == "s3" {
-            Payload::Unsigned
-        } else {
-            Payload::Bytes(b"")
-        };
+        let payload = self.presign_payload();
         let creds = self.current_credentials()?;
         let url = with_views(headers, |views| {
             let req = view(method, uri, views, payload)?;
@@ -160,6 +156,53 @@ impl Signer {
         })?;
         // The string becomes the URI's buffer, not copied.
         Uri::try_from(url).map_err(|e| Error::Http(e.to_string()))
+    }
+
+    /// [`Signer::presign_http`] for an absolute `http`/`https` URL given as text, for
+    /// clients whose URL type is not `http::Uri` (reqwest's `Url`): the presigned URL as
+    /// text, with no URI parsed on the way.
+    ///
+    /// ```
+    /// use sigv4::{Credentials, Signer};
+    /// let signer = Signer::builder("s3", "us-east-1")
+    ///     .credentials(Credentials::new("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"))
+    ///     .build();
+    /// let url = signer.presign_url(
+    ///     &http::Method::GET,
+    ///     "https://examplebucket.s3.amazonaws.com/photos/a.jpg?versionId=3",
+    ///     &http::HeaderMap::new(),
+    ///     std::time::Duration::from_secs(600),
+    /// )?;
+    /// assert!(url.starts_with("https://examplebucket.s3.amazonaws.com/photos/a.jpg?versionId=3&X-Amz-Algorithm="));
+    /// # Ok::<(), sigv4::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// As [`Signer::presign`]; [`Error::Core`] for a URL that is not absolute `http` or
+    /// `https`.
+    pub fn presign_url(
+        &self,
+        method: &Method,
+        url: &str,
+        headers: &HeaderMap,
+        expires_in: Duration,
+    ) -> Result<String, Error> {
+        let payload = self.presign_payload();
+        let creds = self.current_credentials()?;
+        with_views(headers, |views| {
+            let req = Request::from_url(method.as_str(), url, views, payload)?;
+            self.presigned_url(&creds, &req, expires_in)
+        })
+    }
+
+    /// What a presigned URL signs as its payload: `UNSIGNED-PAYLOAD` for S3, the empty
+    /// body's hash elsewhere.
+    fn presign_payload(&self) -> Payload<'static> {
+        if self.service() == "s3" {
+            Payload::Unsigned
+        } else {
+            Payload::Bytes(b"")
+        }
     }
 }
 
