@@ -74,6 +74,19 @@ impl<'a> Entry<'a> {
         })
     }
 
+    /// The order of two names lower-cased. Names already lower case (most) compare as
+    /// bytes, and most differ in their first byte.
+    #[inline]
+    fn cmp_name(&self, other: &Self) -> core::cmp::Ordering {
+        if self.upper || other.upper {
+            return cmp_names(self.name, other.name);
+        }
+        match (self.name.as_bytes().first(), other.name.as_bytes().first()) {
+            (Some(a), Some(b)) if a != b => a.cmp(b),
+            _ => self.name.cmp(other.name),
+        }
+    }
+
     /// Whether the name is `lower` (a lower-case name), ignoring case.
     #[inline]
     pub(crate) fn name_is(&self, lower: &str) -> bool {
@@ -190,13 +203,13 @@ fn cmp_names(a: &str, b: &str) -> core::cmp::Ordering {
 pub(crate) fn sort(entries: &mut [Entry<'_>]) {
     for i in 1..entries.len() {
         let mut j = i;
-        while j > 0 && cmp_names(entries[j - 1].name, entries[j].name).is_gt() {
+        while j > 0 && entries[j - 1].cmp_name(&entries[j]).is_gt() {
             entries.swap(j - 1, j);
             j -= 1;
         }
     }
     for i in 1..entries.len() {
-        entries[i].first = !entries[i - 1].name.eq_ignore_ascii_case(entries[i].name);
+        entries[i].first = entries[i - 1].cmp_name(&entries[i]).is_ne();
     }
     if let Some(e) = entries.first_mut() {
         e.first = true;
