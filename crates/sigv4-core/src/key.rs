@@ -66,10 +66,11 @@ impl Scope {
         region: Option<&str>,
         service: &str,
     ) -> Result<Self, Error> {
-        if let Some(region) = region {
-            check_part(region).ok_or(Error::Region)?;
-        }
-        check_part(service).ok_or(Error::Service)?;
+        let region_plain = match region {
+            Some(region) => check_part(region).ok_or(Error::Region)?,
+            None => true,
+        };
+        let service_plain = check_part(service).ok_or(Error::Service)?;
         let mut text = heapless::String::new();
         let parts = [date.as_str(), "/", region.unwrap_or_default()];
         let slash = if region.is_some() { "/" } else { "" };
@@ -77,12 +78,11 @@ impl Scope {
             // The capacity is the sum of the checked lengths.
             text.push_str(part).map_err(|_| Error::Service)?;
         }
-        let unreserved = |s: &str| s.bytes().all(crate::encode::is_unreserved);
         Ok(Self {
             days: time.days(),
             text,
             region_len: region.map(str::len),
-            plain: region.is_none_or(unreserved) && unreserved(service),
+            plain: region_plain && service_plain,
         })
     }
 
@@ -169,11 +169,15 @@ impl fmt::Debug for Scope {
     }
 }
 
-fn check_part(s: &str) -> Option<()> {
-    let ok = !s.is_empty()
-        && s.len() <= MAX_SCOPE_PART_LEN
-        && s.bytes().all(|b| b.is_ascii_graphic() && b != b'/');
-    ok.then_some(())
+/// Checks a region or service name; returns whether it is unreserved text (so the scope
+/// encodes by its slashes alone). One pass, without a branch.
+fn check_part(s: &str) -> Option<bool> {
+    let (mut ok, mut plain) = (!s.is_empty() && s.len() <= MAX_SCOPE_PART_LEN, true);
+    for b in s.bytes() {
+        ok &= b.is_ascii_graphic() & (b != b'/');
+        plain &= crate::encode::is_unreserved(b);
+    }
+    ok.then_some(plain)
 }
 
 /// The derived SigV4 signing key with its scope.

@@ -457,14 +457,15 @@ fn parse_signature(
     algorithm: Algorithm,
     hex_text: &[u8],
 ) -> Result<([u8; SIGNATURE_CAP], usize), Error> {
-    let lower_hex = |b: u8| b.is_ascii_digit() || (b'a'..=b'f').contains(&b);
+    let lower_hex = |b: u8| b.is_ascii_digit() | (b'a'..=b'f').contains(&b);
     let len_ok = match algorithm {
         Algorithm::HmacSha256 => hex_text.len() == 64,
         Algorithm::EcdsaP256Sha256 => {
             hex_text.len().is_multiple_of(2) && hex_text.len() <= 2 * SIGNATURE_CAP
         }
     };
-    if !len_ok || !hex_text.iter().all(|&b| lower_hex(b)) {
+    // Branch-free over all the digits (an early exit costs more than it saves here).
+    if !len_ok || !hex_text.iter().fold(true, |ok, &b| ok & lower_hex(b)) {
         return Err(Error::SignatureFormat);
     }
     let mut sig = [0u8; SIGNATURE_CAP];
@@ -506,15 +507,17 @@ fn decode_hex(hex: &[u8], out: &mut [u8]) -> Option<()> {
 /// `AK/YYYYMMDD/service/aws4_request`), each part non-empty.
 fn credential_slashes(c: &[u8], regional: bool) -> Option<[usize; 4]> {
     let want = if regional { 4 } else { 3 };
+    if !c.iter().fold(true, |ok, &b| ok & b.is_ascii_graphic()) {
+        return None;
+    }
+    // The slashes found a word at a time; a fifth is one too many.
     let mut slashes = [0usize; 4];
     let mut n = 0;
-    for (i, &b) in c.iter().enumerate() {
-        if b == b'/' {
-            *slashes.get_mut(n)? = i;
-            n += 1;
-        } else if !b.is_ascii_graphic() {
-            return None;
-        }
+    let mut from = 0;
+    while let Some(i) = find_byte(&c[from..], b'/') {
+        *slashes.get_mut(n)? = from + i;
+        n += 1;
+        from += i + 1;
     }
     let date_ok = n == want
         && slashes[0] > 0
@@ -529,8 +532,8 @@ fn credential_slashes(c: &[u8], regional: bool) -> Option<[usize; 4]> {
 fn check_signed_list(list: &str) -> Option<()> {
     let mut prev: Option<&[u8]> = None;
     for name in split_byte(list.as_bytes(), b';') {
-        let lower = name.iter().all(|b| !b.is_ascii_uppercase());
-        if !headers::is_token(name) || !lower || prev.is_some_and(|p| p >= name) {
+        let (token, upper) = headers::scan_name(name);
+        if !token || upper || prev.is_some_and(|p| p >= name) {
             return None;
         }
         prev = Some(name);

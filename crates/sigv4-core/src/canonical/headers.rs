@@ -116,7 +116,7 @@ impl<'a> Entry<'a> {
 
 /// Whether a name is a token, and whether it has upper-case letters: one pass with no
 /// branch (names are short, and an early exit costs a mispredicted branch per name).
-fn scan_name(name: &[u8]) -> (bool, bool) {
+pub(crate) fn scan_name(name: &[u8]) -> (bool, bool) {
     let (mut token, mut upper) = (!name.is_empty(), false);
     for &b in name {
         token &= is_tchar(b);
