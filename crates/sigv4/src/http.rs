@@ -338,13 +338,25 @@ fn header_values<'a>(
     out: &mut [Option<(HeaderName, HeaderValue)>; 5],
 ) -> Result<(), Error> {
     for (slot, (name, value)) in out.iter_mut().zip(signed) {
-        let mut value = HeaderValue::from_str(value).map_err(|e| Error::Http(e.to_string()))?;
+        let mut value = header_value(value)?;
         if name == "authorization" || name == "x-amz-security-token" {
             value.set_sensitive(true);
         }
         *slot = Some((header_name(name), value));
     }
     Ok(())
+}
+
+/// A signature header's value. The payload hashes that recur (the empty body's, the
+/// unsigned marker) are static values: no allocation.
+fn header_value(value: &str) -> Result<HeaderValue, Error> {
+    const EMPTY: &str = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+    const UNSIGNED: &str = "UNSIGNED-PAYLOAD";
+    match value {
+        EMPTY => Ok(HeaderValue::from_static(EMPTY)),
+        UNSIGNED => Ok(HeaderValue::from_static(UNSIGNED)),
+        _ => HeaderValue::from_str(value).map_err(|e| Error::Http(e.to_string())),
+    }
 }
 
 /// The name of a signature header, from constants (`from_static` checks the name's bytes
@@ -417,11 +429,11 @@ pub fn apply<'a>(
     signed: impl Iterator<Item = (&'static str, &'a str)>,
 ) -> Result<(), Error> {
     for (name, value) in signed {
-        let mut value = HeaderValue::from_str(value).map_err(|e| Error::Http(e.to_string()))?;
+        let mut value = header_value(value)?;
         if name == "authorization" || name == "x-amz-security-token" {
             value.set_sensitive(true);
         }
-        headers.insert(HeaderName::from_static(name), value);
+        headers.insert(header_name(name), value);
     }
     Ok(())
 }
