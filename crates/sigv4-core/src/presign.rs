@@ -9,7 +9,7 @@ use crate::error::Error;
 use crate::key::Scope;
 use crate::request::Request;
 use crate::sign::{compute_signature, Key, SigText, SigningParams};
-use crate::sink::{CountSink, Sink, SliceSink, TextSink};
+use crate::sink::{Render, Sink};
 use core::fmt;
 
 /// The authentication parameters of a presigned URL, to append to the request's query.
@@ -151,9 +151,7 @@ impl<'a> PresignedQuery<'a> {
 
     /// Length of the encoded parameters.
     pub fn encoded_len(&self) -> usize {
-        let mut n = CountSink(0);
-        self.write(&mut n);
-        n.0
+        self.rendered_len()
     }
 
     /// Writes the encoded parameters (`X-Amz-Algorithm=...&...&X-Amz-Signature=...`) into
@@ -162,21 +160,17 @@ impl<'a> PresignedQuery<'a> {
     /// # Errors
     /// [`Error::BufferTooSmall`] with the length needed.
     pub fn write_to(&self, buf: &mut [u8]) -> Result<usize, Error> {
-        let required = self.encoded_len();
-        if buf.len() < required {
-            return Err(Error::BufferTooSmall { required });
-        }
-        let mut sink = SliceSink { buf, len: 0 };
-        self.write(&mut sink);
-        Ok(sink.len)
+        self.render_into(buf)
     }
 
     /// The full URL: `scheme://authority/path?query&X-Amz-...`, displayed.
     pub fn url<'r>(&'r self, req: &'r Request<'r>) -> PresignedUrl<'r> {
         PresignedUrl { query: self, req }
     }
+}
 
-    fn write(&self, out: &mut impl Sink) {
+impl Render for PresignedQuery<'_> {
+    fn render<S: Sink>(&self, out: &mut S) {
         out.put(b"X-Amz-Algorithm=");
         out.put(self.algorithm.as_str().as_bytes());
         out.put(b"&X-Amz-Credential=");
@@ -204,12 +198,7 @@ impl<'a> PresignedQuery<'a> {
 
 impl fmt::Display for PresignedQuery<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut text = TextSink::new(f);
-        self.write(&mut text);
-        if text.failed {
-            return Err(fmt::Error);
-        }
-        Ok(())
+        self.render_fmt(f)
     }
 }
 
@@ -239,9 +228,7 @@ impl PresignedUrl<'_> {
     /// Length of the URL in bytes.
     #[allow(clippy::len_without_is_empty, reason = "a URL is never empty")]
     pub fn len(&self) -> usize {
-        let mut n = CountSink(0);
-        self.write(&mut n);
-        n.0
+        self.rendered_len()
     }
 
     /// Writes the URL into `buf` and returns its length; on error `buf` is left untouched.
@@ -265,16 +252,12 @@ impl PresignedUrl<'_> {
     /// # Errors
     /// [`Error::BufferTooSmall`] with the length needed.
     pub fn write_to(&self, buf: &mut [u8]) -> Result<usize, Error> {
-        let required = self.len();
-        if buf.len() < required {
-            return Err(Error::BufferTooSmall { required });
-        }
-        let mut sink = SliceSink { buf, len: 0 };
-        self.write(&mut sink);
-        Ok(sink.len)
+        self.render_into(buf)
     }
+}
 
-    fn write(&self, out: &mut impl Sink) {
+impl Render for PresignedUrl<'_> {
+    fn render<S: Sink>(&self, out: &mut S) {
         out.put(match self.req.scheme {
             crate::Scheme::Http => b"http://",
             crate::Scheme::Https => b"https://",
@@ -290,17 +273,12 @@ impl PresignedUrl<'_> {
             out.put(self.req.query.as_bytes());
             out.byte(b'&');
         }
-        self.query.write(out);
+        self.query.render(out);
     }
 }
 
 impl fmt::Display for PresignedUrl<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut text = TextSink::new(f);
-        self.write(&mut text);
-        if text.failed {
-            return Err(fmt::Error);
-        }
-        Ok(())
+        self.render_fmt(f)
     }
 }

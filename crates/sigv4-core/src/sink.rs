@@ -200,6 +200,39 @@ impl<W: fmt::Write + ?Sized> Sink for TextSink<'_, W> {
     }
 }
 
+/// Text written through a [`Sink`]: measured first, then written into a caller's buffer.
+pub(crate) trait Render {
+    fn render<S: Sink>(&self, out: &mut S);
+
+    /// The length of the text.
+    fn rendered_len(&self) -> usize {
+        let mut n = CountSink(0);
+        self.render(&mut n);
+        n.0
+    }
+
+    /// Displays the text.
+    fn render_fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut text = TextSink::new(f);
+        self.render(&mut text);
+        if text.failed {
+            return Err(fmt::Error);
+        }
+        Ok(())
+    }
+
+    /// Writes the text into `buf` and returns its length; `buf` is untouched when too short.
+    fn render_into(&self, buf: &mut [u8]) -> Result<usize, crate::Error> {
+        let required = self.rendered_len();
+        if buf.len() < required {
+            return Err(crate::Error::BufferTooSmall { required });
+        }
+        let mut sink = SliceSink { buf, len: 0 };
+        self.render(&mut sink);
+        Ok(sink.len)
+    }
+}
+
 /// Counts bytes, to size an output before writing it.
 pub(crate) struct CountSink(pub(crate) usize);
 

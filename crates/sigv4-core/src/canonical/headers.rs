@@ -61,17 +61,7 @@ impl<'a> Entry<'a> {
         if !token {
             return Err(Error::HeaderName);
         }
-        let (valid, folded) = scan_value(value);
-        if !valid {
-            return Err(Error::HeaderValue);
-        }
-        Ok(Self {
-            name,
-            value,
-            first: true,
-            upper,
-            folded,
-        })
+        Self::with_value(name, value, upper)
     }
 
     /// The order of two names lower-cased. Names already lower case (most) compare as
@@ -100,6 +90,13 @@ impl<'a> Entry<'a> {
     /// [`Entry::checked`] for a name already known to be a token (equal, ignoring case, to
     /// one the verifier checked): only the value is checked.
     pub(crate) fn with_checked_value(name: &'a str, value: &'a [u8]) -> Result<Self, Error> {
+        Self::with_value(name, value, name.bytes().any(|b| b.is_ascii_uppercase()))
+    }
+
+    /// An entry for a checked name (`upper`: whether it has upper-case letters), its value
+    /// checked here.
+    #[inline(always)]
+    fn with_value(name: &'a str, value: &'a [u8], upper: bool) -> Result<Self, Error> {
         let (valid, folded) = scan_value(value);
         if !valid {
             return Err(Error::HeaderValue);
@@ -108,7 +105,7 @@ impl<'a> Entry<'a> {
             name,
             value,
             first: true,
-            upper: name.bytes().any(|b| b.is_ascii_uppercase()),
+            upper,
             folded,
         })
     }
