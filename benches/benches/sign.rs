@@ -34,7 +34,9 @@ use sigv4_core::{
 use std::hint::black_box;
 use std::time::{Duration, SystemTime};
 
-use sigv4_benches::{ours, received, service, time, with_request, workloads, Workload, AK, SK};
+use sigv4_benches::{
+    ours, ours_by_value, received, service, time, with_request, workloads, Workload, AK, SK,
+};
 
 /// The texts the floor hashes: our canonical request and string to sign (the suite and
 /// botocore tests prove them right).
@@ -190,8 +192,9 @@ fn bench(c: &mut Criterion) {
         let headers: Vec<Header<'_>> = w.headers.iter().map(|(n, v)| Header::new(n, v)).collect();
         let identity: Identity =
             Credentials::new(AK, SK, w.token.map(String::from), None, "bench").into();
-        // Both signers agree before anything is measured.
+        // Both signers agree before anything is measured (and our two forms with each other).
         let ours_sig = ours(&w, &key, &headers);
+        assert_eq!(ours_sig, ours_by_value(&w, &key, &headers));
         assert_eq!(
             std::str::from_utf8(&ours_sig).unwrap(),
             aws_sigv4(&w, &identity),
@@ -220,6 +223,9 @@ fn bench(c: &mut Criterion) {
         });
         g.bench_function("sigv4-core", |b| {
             b.iter(|| ours(black_box(&w), &key, &headers))
+        });
+        g.bench_function("sigv4-core, returned by value", |b| {
+            b.iter(|| ours_by_value(black_box(&w), &key, &headers))
         });
         if w.presign {
             // The same request signed in headers: presigning should cost no more.

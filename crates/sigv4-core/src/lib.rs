@@ -51,11 +51,12 @@ pub use key::{Scope, SigningKey, KEY_VALIDITY_DAYS, MAX_SCOPE_PART_LEN, MAX_SECR
 pub use post_policy::{
     base64_encode, base64_len, sign_post_policy, verify_post_policy, PostPolicySignature,
 };
-pub use presign::{presign, PresignedQuery, PresignedUrl};
+pub use presign::{presign, presign_then, PresignedQuery, PresignedUrl};
 pub use request::{Header, Payload, Request, Scheme};
 pub use settings::{PathMode, SessionTokenMode, Settings, DEFAULT_UNSIGNED_HEADERS};
 pub use sign::{
-    canonical_request, sign, string_to_sign, HeaderSignature, SigningParams, AUTHORIZATION_CAP,
+    canonical_request, sign, sign_then, string_to_sign, HeaderSignature, SigningParams,
+    AUTHORIZATION_CAP,
 };
 #[cfg(feature = "sigv4a")]
 #[cfg_attr(docsrs, doc(cfg(feature = "sigv4a")))]

@@ -87,6 +87,46 @@ pub fn presign<'a>(
     presign_with(req, &params.ctx(), Key::Hmac(params.key), expires_in, scope)
 }
 
+/// [`presign`], lending the query to `f` where it was built instead of returning it (it
+/// holds a 1 KB signed header list, which returning it copies: see [`crate::sign_then`]).
+///
+/// ```
+/// use sigv4_core::{presign_then, Payload, Request, Settings, SigningKey, SigningParams, Timestamp};
+/// let time = Timestamp::parse_amz_date("20130524T000000Z")?;
+/// let key = SigningKey::derive("wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", time, "us-east-1", "s3")?;
+/// let params = SigningParams {
+///     access_key_id: "AKIAIOSFODNN7EXAMPLE",
+///     session_token: None,
+///     key: &key,
+///     time,
+///     settings: Settings::s3(),
+/// };
+/// let req = Request::from_url("GET", "https://examplebucket.s3.amazonaws.com/test.txt", &[], Payload::Unsigned)?;
+/// let mut url = [0u8; 512];
+/// let n = presign_then(&req, &params, 86400, |query| query.url(&req).write_to(&mut url))??;
+/// assert!(url[..n].ends_with(b"&X-Amz-Signature=aeeed9bbccd4d02ee5c0109b86d86835f995330da4c265957d157751f604d404"));
+/// # Ok::<(), sigv4_core::Error>(())
+/// ```
+///
+/// # Errors
+/// As [`presign`].
+pub fn presign_then<'a, R>(
+    req: &Request<'_>,
+    params: &SigningParams<'a>,
+    expires_in: u32,
+    f: impl FnOnce(&PresignedQuery<'a>) -> R,
+) -> Result<R, Error> {
+    let scope = ScopeRef::Borrowed(params.key.scope());
+    presign_then_with(
+        req,
+        &params.ctx(),
+        Key::Hmac(params.key),
+        expires_in,
+        scope,
+        f,
+    )
+}
+
 /// [`presign`] for either algorithm; `scope` is `ctx.scope`, borrowed for as long as the
 /// query lives or owned by it.
 pub(crate) fn presign_with<'a>(
@@ -96,6 +136,18 @@ pub(crate) fn presign_with<'a>(
     expires_in: u32,
     scope: ScopeRef<'a>,
 ) -> Result<PresignedQuery<'a>, Error> {
+    presign_then_with(req, ctx, key, expires_in, scope, PresignedQuery::clone)
+}
+
+/// [`presign_then`] for either algorithm.
+pub(crate) fn presign_then_with<'a, R>(
+    req: &Request<'_>,
+    ctx: &Ctx<'a, '_>,
+    key: Key<'_>,
+    expires_in: u32,
+    scope: ScopeRef<'a>,
+    f: impl FnOnce(&PresignedQuery<'a>) -> R,
+) -> Result<R, Error> {
     ctx.validate()?;
     let location = Location::Query { expires_in };
     let fixed = Fixed::new(req, ctx, location)?;
@@ -103,38 +155,21 @@ pub(crate) fn presign_with<'a>(
     let canonical = Canonical::new(req, ctx, location, &fixed, &mut entries, &mut pairs)?;
     headers::check_signed_len(canonical.headers())?;
     let signature = compute_signature(&canonical, &fixed, key)?;
-    // Made by a call whose result is returned as it is, so the optimiser builds it in the
-    // caller's slot.
-    Ok(PresignedQuery::new(
-        ctx, &canonical, &fixed, scope, signature,
-    ))
-}
-
-impl<'a> PresignedQuery<'a> {
-    fn new(
-        ctx: &Ctx<'a, '_>,
-        canonical: &Canonical<'_, '_>,
-        fixed: &Fixed,
-        scope: ScopeRef<'a>,
-        signature: SigText,
-    ) -> Self {
-        // Built whole and written in place: a list written in a local and moved in cost
-        // two copies instead of one.
-        let mut this = Self {
-            algorithm: ctx.algorithm(),
-            access_key_id: ctx.access_key_id,
-            scope,
-            amz_date: fixed.amz_date,
-            signed_headers: headers::SignedList::new(),
-            expires: fixed.expires.clone(),
-            region_set: ctx.region_set,
-            session_token: ctx.session_token,
-            signature,
-        };
-        headers::write_signed(&mut this.signed_headers, canonical.headers());
-        debug_assert!(!this.signed_headers.overflowed());
-        this
-    }
+    // Built here and written in place: never moved.
+    let mut query = PresignedQuery {
+        algorithm: ctx.algorithm(),
+        access_key_id: ctx.access_key_id,
+        scope,
+        amz_date: fixed.amz_date,
+        signed_headers: headers::SignedList::new(),
+        expires: fixed.expires.clone(),
+        region_set: ctx.region_set,
+        session_token: ctx.session_token,
+        signature,
+    };
+    headers::write_signed(&mut query.signed_headers, canonical.headers());
+    debug_assert!(!query.signed_headers.overflowed());
+    Ok(f(&query))
 }
 
 impl<'a> PresignedQuery<'a> {

@@ -595,11 +595,11 @@ impl Signer {
         f: impl FnOnce(&sigv4_core::HeaderSignature<'_>) -> Result<T, Error>,
     ) -> Result<T, Error> {
         self.with_params(creds, req, |params| {
-            // Used where it lies in the result: taken out, its 1.7 KB were copied.
-            let result = params.sign(req);
-            let signed = result.as_ref().map_err(|e| Error::from(*e))?;
-            log_signing(req, params, Location::Headers);
-            f(signed)
+            // Lent where the core built it: returned, its 1.7 KB were copied.
+            params.sign_then(req, |signed| {
+                log_signing(req, params, Location::Headers);
+                f(signed)
+            })
         })
     }
 
@@ -613,17 +613,17 @@ impl Signer {
     ) -> Result<String, Error> {
         let secs = u32::try_from(expires_in.as_secs()).unwrap_or(u32::MAX);
         self.with_params(creds, req, |params| {
-            let result = params.presign(req, secs);
-            let query = result.as_ref().map_err(|e| Error::from(*e))?;
-            log_signing(req, params, Location::Query { expires_in: secs });
-            // Written as bytes into a buffer of exactly its length, which the string and
-            // then the URI take over without a copy (written through `Display`, every
-            // piece was checked as UTF-8 on its way in).
-            let url = query.url(req);
-            let mut bytes = vec![0u8; url.len()];
-            url.write_to(&mut bytes)?;
-            // The request's parts are text and the parameters ASCII: never fails.
-            String::from_utf8(bytes).map_err(|e| Error::Http(e.to_string()))
+            params.presign_then(req, secs, |query| {
+                log_signing(req, params, Location::Query { expires_in: secs });
+                // Written as bytes into a buffer of exactly its length, which the string and
+                // then the URI take over without a copy (written through `Display`, every
+                // piece was checked as UTF-8 on its way in).
+                let url = query.url(req);
+                let mut bytes = vec![0u8; url.len()];
+                url.write_to(&mut bytes)?;
+                // The request's parts are text and the parameters ASCII: never fails.
+                String::from_utf8(bytes).map_err(|e| Error::Http(e.to_string()))
+            })
         })
     }
 
@@ -756,7 +756,7 @@ enum AnyParams<'a> {
 impl<'a> AnyParams<'a> {
     // Both return the core's result as it is, and callers use the value where it lies
     // (`result.as_ref()`): unwrapped, wrapped again or converted, its kilobyte or more was
-    // copied each time.
+    // copied each time. The `_then` forms lend it where the core built it.
     fn sign(
         &self,
         req: &Request<'_>,
@@ -765,6 +765,33 @@ impl<'a> AnyParams<'a> {
             Self::V4(p) => sigv4_core::sign(req, p),
             #[cfg(feature = "sigv4a")]
             Self::V4a(p) => sigv4_core::sign_v4a(req, p),
+        }
+    }
+
+    #[cfg(feature = "http")]
+    fn sign_then<T>(
+        &self,
+        req: &Request<'_>,
+        f: impl FnOnce(&sigv4_core::HeaderSignature<'a>) -> Result<T, Error>,
+    ) -> Result<T, Error> {
+        match self {
+            Self::V4(p) => sigv4_core::sign_then(req, p, f)?,
+            #[cfg(feature = "sigv4a")]
+            Self::V4a(p) => f(&sigv4_core::sign_v4a(req, p)?),
+        }
+    }
+
+    #[cfg(feature = "http")]
+    fn presign_then<T>(
+        &self,
+        req: &Request<'_>,
+        secs: u32,
+        f: impl FnOnce(&sigv4_core::PresignedQuery<'a>) -> Result<T, Error>,
+    ) -> Result<T, Error> {
+        match self {
+            Self::V4(p) => sigv4_core::presign_then(req, p, secs, f)?,
+            #[cfg(feature = "sigv4a")]
+            Self::V4a(p) => f(&sigv4_core::presign_v4a(req, p, secs)?),
         }
     }
 
