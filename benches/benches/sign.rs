@@ -26,43 +26,15 @@ use aws_sigv4::http_request::{
 };
 use aws_smithy_runtime_api::client::identity::Identity;
 use criterion::{criterion_group, criterion_main, BatchSize, BenchmarkId, Criterion, Throughput};
-use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
-use sigv4_core::{
-    canonical_request, chunk_header, string_to_sign, ChunkSigner, Header, Location, SigningKey,
-};
+use sigv4_core::{chunk_header, ChunkSigner, Header, SigningKey};
 use std::hint::black_box;
 use std::time::{Duration, SystemTime};
 
-use sigv4_benches::{
-    ours, ours_by_value, received, service, time, with_request, workloads, Workload, AK, SK,
-};
+mod common;
+use common::{floor, texts};
 
-/// The texts the floor hashes: our canonical request and string to sign (the suite and
-/// botocore tests prove them right).
-fn texts(w: &Workload, key: &SigningKey, headers: &[Header<'_>]) -> (String, String) {
-    let loc = if w.presign {
-        Location::Query { expires_in: 3600 }
-    } else {
-        Location::Headers
-    };
-    with_request(w, key, headers, |req, params| {
-        let (mut creq, mut sts) = (String::new(), String::new());
-        canonical_request(req, params, loc, &mut creq).unwrap();
-        string_to_sign(req, params, loc, &mut sts).unwrap();
-        (creq, sts)
-    })
-}
-
-fn floor(creq: &[u8], sts: &[u8], key: &[u8; 32], body: Option<&[u8]>) -> [u8; 32] {
-    if let Some(body) = body {
-        black_box(Sha256::digest(body));
-    }
-    black_box(Sha256::digest(creq));
-    let mut mac = Hmac::<Sha256>::new_from_slice(key).unwrap();
-    mac.update(sts);
-    mac.finalize().into_bytes().into()
-}
+use sigv4_benches::{ours, ours_by_value, received, service, time, workloads, Workload, AK, SK};
 
 fn aws_sigv4(w: &Workload, identity: &Identity) -> String {
     let (name, region) = service(w);
