@@ -296,8 +296,9 @@ impl<'s, 'a> Canonical<'s, 'a> {
         let token_unsigned =
             presigned && params.settings.session_token == SessionTokenMode::AppendedAfterSigning;
         pairs.retain(|p| {
-            let dropped = query::key_is(p, "X-Amz-Signature")
-                || (token_unsigned && query::key_is(p, "X-Amz-Security-Token"));
+            let named = |name| p.auth_param().is_some_and(|i| AUTH_PARAMS[i] == name);
+            let dropped =
+                named("X-Amz-Signature") || (token_unsigned && named("X-Amz-Security-Token"));
             !dropped
         });
         query::sort(pairs);
@@ -451,7 +452,7 @@ fn add_auth_params<'a>(
 ) -> Result<(), Error> {
     let token_signed = p.settings.session_token == SessionTokenMode::Signed;
     let taken = |q: &Param<'_>| {
-        query::amz_key_index(q, &AUTH_PARAMS)
+        q.auth_param()
             .is_some_and(|i| p.session_token.is_some() || AUTH_PARAMS[i] != "X-Amz-Security-Token")
     };
     if query.iter().any(taken) {

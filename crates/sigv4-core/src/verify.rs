@@ -275,7 +275,7 @@ impl Authorization {
         // One pass: each parameter matched against the names once, a name seen twice refused.
         let mut values: [Option<&[u8]>; AUTH_PARAMS.len()] = [None; AUTH_PARAMS.len()];
         for p in params.iter() {
-            if let Some(i) = query::amz_key_index(p, &AUTH_PARAMS) {
+            if let Some(i) = p.auth_param() {
                 if values[i].replace(p.value).is_some() {
                     return Err(Error::DuplicateAuthParameter);
                 }
@@ -1039,9 +1039,10 @@ fn authentication(
         return Err(Error::DuplicateAuthorization);
     }
     let header = known.get(AUTHORIZATION);
-    let in_query = params
-        .iter()
-        .any(|p| query::amz_key_index(p, AUTH_PARAMS_NO_TOKEN).is_some());
+    let in_query = params.iter().any(|p| {
+        p.auth_param()
+            .is_some_and(|i| i < AUTH_PARAMS_NO_TOKEN.len())
+    });
     match (header, in_query) {
         (Some(_), true) => Err(Error::MixedAuthentication),
         (Some(value), false) => {

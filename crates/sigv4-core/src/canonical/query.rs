@@ -37,6 +37,9 @@ pub(crate) struct Param<'a> {
     /// Whether the key, and the value, sign as they are (nothing to decode or encode), so
     /// comparisons can compare the bytes.
     plain: (bool, bool),
+    /// For a parameter from the query as sent: which of [`super::AUTH_PARAMS`] its decoded
+    /// key names (ignoring case), plus one; 0 for none. Found once, when the query is split.
+    auth: u8,
 }
 
 impl<'a> Param<'a> {
@@ -50,6 +53,7 @@ impl<'a> Param<'a> {
             value,
             kind,
             plain,
+            auth: 0,
         }
     }
 
@@ -62,7 +66,14 @@ impl<'a> Param<'a> {
             value,
             kind,
             plain: (true, true),
+            auth: 0,
         }
+    }
+
+    /// For a parameter of the query as sent, the index in [`super::AUTH_PARAMS`] of the
+    /// authentication parameter its key names.
+    pub(crate) fn auth_param(&self) -> Option<usize> {
+        usize::from(self.auth).checked_sub(1)
     }
 
     fn decode(&self) -> bool {
@@ -103,7 +114,11 @@ pub(crate) fn parse<'a>(query: &'a str, out: &mut Params<'a>) -> Result<(), Erro
             Some(eq) => (&piece[..eq], &piece[eq + 1..]),
             None => (piece, &b""[..]),
         };
-        push(out, Param::new(key, value, Kind::Wire))?;
+        let mut param = Param::new(key, value, Kind::Wire);
+        param.auth = amz_key_index(&param, &super::AUTH_PARAMS)
+            .and_then(|i| u8::try_from(i + 1).ok())
+            .unwrap_or(0);
+        push(out, param)?;
     }
     Ok(())
 }
@@ -291,6 +306,22 @@ mod tests {
             Err(Error::TooManyQueryParameters {
                 limit: MAX_QUERY_PARAMETERS
             })
+        );
+    }
+
+    #[test]
+    fn splitting_finds_the_authentication_parameters_once() {
+        let mut params = Params::new();
+        parse(
+            "a=1&x-amz-date=2&X-Amz-%53ignature=3&X-Amz-Foo=4",
+            &mut params,
+        )
+        .unwrap();
+        let found: std::vec::Vec<_> = params.iter().map(Param::auth_param).collect();
+        let index = |name| super::super::AUTH_PARAMS.iter().position(|n| *n == name);
+        assert_eq!(
+            found,
+            [None, index("X-Amz-Date"), index("X-Amz-Signature"), None]
         );
     }
 
