@@ -3,7 +3,7 @@
 //! comes and goes over seconds). Here every variant of a workload runs in turn, in bursts
 //! of about a millisecond, round after round: each round's variants see the same machine.
 //! Each ratio is the median of its per-round ratios; the times are each variant's median
-//! burst. `cargo bench -p sigv4-benches --bench ratios [-- ROUNDS]` (default 150).
+//! burst. `cargo bench -p sigv4-benches --bench ratios [-- ROUNDS]` (default 1000).
 #![allow(
     missing_docs,
     clippy::unwrap_used,
@@ -107,7 +107,7 @@ fn main() {
     let rounds: usize = std::env::args()
         .skip(1)
         .find_map(|a| a.parse().ok())
-        .unwrap_or(150);
+        .unwrap_or(1000);
     let hour = Duration::from_secs(3600);
     for w in workloads().into_iter().filter(|w| w.name != "W2-put-1MiB") {
         let (svc, region) = service(&w);
