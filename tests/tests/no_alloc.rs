@@ -269,12 +269,12 @@ fn sigv4a_key_derivation_signing_and_verifying_allocate_nothing() {
 
 /// The `http` path every adapter takes, with static credentials and the key cache warm:
 /// `Signer::sign_http` allocates at most one per header value it writes into the
-/// `HeaderMap` plus one, and `presign_http` at most two, for the benches' W1 (an S3 GET
+/// `HeaderMap` (none for the static payload hashes), and `presign_http` at most two, for the benches' W1 (an S3 GET
 /// with `range` and `user-agent`), signed now and at a date of its own, W3 (the same,
 /// presigned) and W4 (a DynamoDB PutItem with a session token). Each map is built by
 /// inserts, as a client builds a request's headers.
 #[test]
-fn the_http_path_allocates_one_per_header_value_plus_one() {
+fn the_http_path_allocates_one_per_header_value() {
     use http::{HeaderMap, HeaderValue, Method, Uri};
     use sigv4::http::Body;
     use sigv4::{Credentials, Signer};
@@ -311,9 +311,10 @@ fn the_http_path_allocates_one_per_header_value_plus_one() {
         .build();
     let body = vec![b'{'; 2048];
 
+    // W1 writes three values, but the empty body's hash is a static value: two allocated.
     for (signer, uri, pairs, body, written) in [
-        (&s3, &w1, &w1_now[..], Body::Bytes(b""), 3),
-        (&s3, &w1, &w1_dated[..], Body::Bytes(b""), 3),
+        (&s3, &w1, &w1_now[..], Body::Bytes(b""), 2),
+        (&s3, &w1, &w1_dated[..], Body::Bytes(b""), 2),
         (&ddb, &w4, &w4_pairs[..], Body::Bytes(&body), 3),
     ] {
         // Warm: credentials read, the day's key derived.
@@ -324,8 +325,9 @@ fn the_http_path_allocates_one_per_header_value_plus_one() {
         let mut h = map(pairs);
         let count = allocations(|| signer.sign_http(&Method::POST, uri, &mut h, body).unwrap());
         assert!(h.contains_key("authorization"));
+        // A map built by inserts has room for the signature's headers: no growth.
         assert!(
-            count <= written + 1,
+            count <= written,
             "{uri} {pairs:?}: {count} allocations for {written} header values"
         );
     }

@@ -78,8 +78,9 @@ impl Signer {
 
     /// Signs a request given as `http` parts: the signature headers are set on `headers`.
     ///
-    /// With the key cached this allocates one header value per header written, plus at
-    /// most one for the map (tested with a counting allocator).
+    /// With the key cached this allocates one header value per header written (none for
+    /// the empty body's hash or `UNSIGNED-PAYLOAD`), plus one if the map must grow to hold
+    /// them (tested with a counting allocator).
     ///
     /// # Errors
     /// As [`Signer::sign`] and [`Signer::payload_for`].
