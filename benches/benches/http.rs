@@ -8,11 +8,11 @@
 
 use bytes::Bytes;
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
-use http::{HeaderMap, HeaderName, HeaderValue, Method, Uri};
+use http::{Method, Uri};
 use http_body_util::Full;
 use sigv4::http::Body;
 use sigv4::{Credentials, Signer};
-use sigv4_benches::{ours, service, time, workloads, Workload, AK, SK};
+use sigv4_benches::{header_map, ours, service, time, workloads, Workload, AK, SK};
 use sigv4_core::{Header, SigningKey};
 use std::hint::black_box;
 use std::time::{Duration, Instant};
@@ -27,18 +27,6 @@ fn signer(w: &Workload) -> Signer {
     Signer::builder(service(w).0, service(w).1)
         .credentials(creds)
         .build()
-}
-
-fn header_map(w: &Workload) -> HeaderMap {
-    let mut map = HeaderMap::new();
-    // Signed now, as adapters sign (the core rows sign at the workloads' fixed time; the
-    // cost does not depend on the date).
-    for (n, v) in &w.headers {
-        if *n != "host" && *n != "x-amz-date" {
-            map.append(HeaderName::from_static(n), HeaderValue::from_static(v));
-        }
-    }
-    map
 }
 
 fn http_request(w: &Workload) -> http::Request<Vec<u8>> {

@@ -15,9 +15,12 @@
 mod common;
 
 use common::{floor, texts};
-use http::{HeaderMap, HeaderName, HeaderValue, Method, Uri};
-use sigv4_benches::{ours, ours_by_value, received, service, time, workloads, Workload, AK, SK};
-use sigv4_core::{Header, Payload, Request, SigningKey, VerifyPolicy};
+use http::{HeaderMap, Method, Uri};
+use sigv4_benches::{
+    header_map, ours, ours_by_value, received, received_request, service, time, workloads,
+    Workload, AK, SK,
+};
+use sigv4_core::{Header, SigningKey, VerifyPolicy};
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
@@ -55,16 +58,6 @@ fn median(v: &[f64]) -> f64 {
     let mut v = v.to_vec();
     v.sort_by(f64::total_cmp);
     v[v.len() / 2]
-}
-
-fn header_map(w: &Workload) -> HeaderMap {
-    let mut map = HeaderMap::new();
-    for (n, v) in &w.headers {
-        if *n != "host" && *n != "x-amz-date" {
-            map.append(HeaderName::from_static(n), HeaderValue::from_static(v));
-        }
-    }
-    map
 }
 
 /// Runs `rounds` rounds of every variant in turn.
@@ -122,15 +115,7 @@ fn main() {
         // The server's side, as in sign.rs.
         let (sent, sent_query) = received(&w, &key, &headers);
         let sent: Vec<Header<'_>> = sent.iter().map(|(n, v)| Header::new(n, v)).collect();
-        let payload = if w.presign {
-            Payload::Unsigned
-        } else {
-            Payload::Bytes(&w.body)
-        };
-        let req = Request {
-            query: &sent_query,
-            ..Request::from_url(w.method, w.url, &sent, payload).unwrap()
-        };
+        let req = received_request(&w, &sent, &sent_query);
         let policy = VerifyPolicy::new(region, svc, time());
         sigv4_core::verify(&req, &policy, |_, _| Some(key.clone())).unwrap();
         // The std path, static credentials, the key of the day warm.

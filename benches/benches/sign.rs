@@ -34,7 +34,9 @@ use std::time::{Duration, SystemTime};
 mod common;
 use common::{floor, texts};
 
-use sigv4_benches::{ours, ours_by_value, received, service, time, workloads, Workload, AK, SK};
+use sigv4_benches::{
+    ours, ours_by_value, received, received_request, service, time, workloads, Workload, AK, SK,
+};
 
 fn aws_sigv4(w: &Workload, identity: &Identity) -> String {
     let (name, region) = service(w);
@@ -230,16 +232,7 @@ fn bench(c: &mut Criterion) {
         // The server's side: the signed request verified with the key in hand.
         let (received, sent_query) = received(&w, &key, &headers);
         let received: Vec<Header<'_>> = received.iter().map(|(n, v)| Header::new(n, v)).collect();
-        let payload = if w.presign {
-            sigv4_core::Payload::Unsigned
-        } else {
-            sigv4_core::Payload::Bytes(&w.body)
-        };
-        let base = sigv4_core::Request::from_url(w.method, w.url, &received, payload).unwrap();
-        let req = sigv4_core::Request {
-            query: &sent_query,
-            ..base
-        };
+        let req = received_request(&w, &received, &sent_query);
         let policy = sigv4_core::VerifyPolicy::new(region, name, time());
         sigv4_core::verify(&req, &policy, |_, _| Some(key.clone())).unwrap();
         g.bench_function("verify/sigv4-core", |b| {

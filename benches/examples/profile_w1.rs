@@ -3,8 +3,8 @@
 //! `Signer::sign_http`, or `presign_http` for W3, with the key cache warm; `headers`: the
 //! workload's request signed in headers, W3's included).
 #![allow(clippy::unwrap_used, missing_docs, reason = "profiling aid")]
-use sigv4_benches::{ours, received, service, time, workloads};
-use sigv4_core::{Header, Payload, Request, SigningKey, VerifyPolicy};
+use sigv4_benches::{header_map, ours, received, received_request, service, time, workloads};
+use sigv4_core::{Header, SigningKey, VerifyPolicy};
 
 fn main() {
     let mut args = std::env::args().skip(1);
@@ -22,15 +22,7 @@ fn main() {
     if mode == "verify" {
         let (sent, query) = received(&w, &key, &headers);
         let sent: Vec<Header<'_>> = sent.iter().map(|(n, v)| Header::new(n, v)).collect();
-        let payload = if w.presign {
-            Payload::Unsigned
-        } else {
-            Payload::Bytes(&w.body)
-        };
-        let req = Request {
-            query: &query,
-            ..Request::from_url(w.method, w.url, &sent, payload).unwrap()
-        };
+        let req = received_request(&w, &sent, &query);
         let policy = VerifyPolicy::new(region, svc, time());
         for _ in 0..n {
             let v = sigv4_core::verify(std::hint::black_box(&req), &policy, |_, _| {
@@ -49,18 +41,7 @@ fn main() {
         let uri: http::Uri = w.url.parse().unwrap();
         // Built fresh for each signing, as `benches/http.rs` does (a clone has no spare
         // room, so its inserts would grow it).
-        let fresh = || {
-            let mut map = http::HeaderMap::new();
-            for (n, v) in &w.headers {
-                if *n != "host" && *n != "x-amz-date" {
-                    map.append(
-                        http::HeaderName::from_static(n),
-                        http::HeaderValue::from_static(v),
-                    );
-                }
-            }
-            map
-        };
+        let fresh = || header_map(&w);
         let map = fresh();
         let hour = std::time::Duration::from_secs(3600);
         for _ in 0..n {

@@ -206,3 +206,36 @@ pub fn received(
     all.extend(added);
     (all, query)
 }
+
+/// The request a server receives once we signed the workload: [`received`]'s headers (as
+/// views, `sent`) and query.
+pub fn received_request<'a>(
+    w: &'a Workload,
+    sent: &'a [Header<'a>],
+    query: &'a str,
+) -> Request<'a> {
+    let payload = if w.presign {
+        Payload::Unsigned
+    } else {
+        Payload::Bytes(&w.body)
+    };
+    Request {
+        query,
+        ..Request::from_url(w.method, w.url, sent, payload).unwrap()
+    }
+}
+
+/// The workload's headers as an `http` map for `Signer::sign_http`, less `host` and
+/// `x-amz-date` (the signer sets them), built by inserts as a client builds one.
+pub fn header_map(w: &Workload) -> http::HeaderMap {
+    let mut map = http::HeaderMap::new();
+    for (n, v) in &w.headers {
+        if *n != "host" && *n != "x-amz-date" {
+            map.append(
+                http::HeaderName::from_static(n),
+                http::HeaderValue::from_static(v),
+            );
+        }
+    }
+    map
+}
