@@ -126,7 +126,7 @@ pub(crate) struct PayloadHash {
 impl PayloadHash {
     /// The hash of the empty body, the payload of most requests, known in advance.
     const EMPTY: Self = Self {
-        text: *b"e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+        text: *crate::request::EMPTY_SHA256_HEX,
         len: 64,
     };
 
@@ -199,11 +199,11 @@ impl Fixed {
     }
 }
 
-/// The sorted headers and query of one signing live in two locals of the caller
-/// (`Entries::new()`, `Params::new()`), filled in place and never moved. Two locals, not one
-/// struct: in one struct the optimiser merged the two length stores into a memset of the
-/// 2.5 KB of uninitialised capacity between them, on every signing.
 /// The canonical request of one signing, ready to be written.
+// Its sorted headers and query live in two locals of the caller (`Entries::new()`,
+// `Params::new()`), filled in place and never moved. Two locals, not one struct: in one
+// struct the optimiser merged the two length stores into a memset of the 2.5 KB of
+// uninitialised capacity between them, on every signing.
 pub(crate) struct Canonical<'s, 'a> {
     req: &'a Request<'a>,
     params: &'a Ctx<'a, 'a>,
@@ -375,7 +375,7 @@ fn prepare<'a>(
 
 /// The method is a token and the path a valid origin-form path.
 fn validate_target(req: &Request<'_>) -> Result<(), Error> {
-    if !headers::is_token(req.method.as_bytes()) {
+    if !headers::scan_name(req.method.as_bytes()).0 {
         return Err(Error::Method);
     }
     path::validate(req.path)
@@ -500,5 +500,6 @@ mod tests {
             &computed[..]
         );
         assert_eq!(hex32(&Payload::EMPTY_SHA256), computed);
+        assert_eq!(Payload::EMPTY_SHA256_HEX.as_bytes(), &computed[..]);
     }
 }

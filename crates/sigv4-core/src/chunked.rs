@@ -41,7 +41,7 @@ use crate::canonical::headers::{self, Entries, Entry};
 use crate::date::{AmzDate, Timestamp};
 use crate::error::Error;
 use crate::key::{Scope, SigningKey};
-use crate::request::{Header, Payload};
+use crate::request::{Header, Payload, EMPTY_SHA256_HEX};
 use crate::sink::{hex32, Buf, HashSink, Sink};
 use core::borrow::Borrow;
 use core::fmt;
@@ -49,10 +49,6 @@ use subtle::ConstantTimeEq;
 
 /// The smallest chunk S3 accepts, except the last.
 pub const MIN_CHUNK_LEN: usize = 8 * 1024;
-
-/// The hex SHA-256 of the empty string, a fixed line of every chunk's string to sign.
-const EMPTY_SHA256_HEX: &[u8; 64] =
-    b"e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 
 /// SigV4A chunk and trailer signatures on the wire: the DER signature's hex, right-padded
 /// with `*` to the longest (72 bytes, 144 digits).

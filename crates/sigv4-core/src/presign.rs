@@ -1,14 +1,13 @@
 //! Query signing: presigned URLs.
 
 use crate::canonical::Ctx;
-use crate::canonical::{headers, Algorithm, Canonical, Fixed, Location};
-use crate::canonical::{headers::Entries, query::Params};
+use crate::canonical::{headers, Algorithm, Location};
 use crate::date::AmzDate;
 use crate::encode::put_encoded;
 use crate::error::Error;
 use crate::key::Scope;
 use crate::request::Request;
-use crate::sign::{compute_signature, Key, SigText, SigningParams};
+use crate::sign::{signed, Key, SigText, SigningParams};
 use crate::sink::{Render, Sink};
 use core::fmt;
 
@@ -148,28 +147,24 @@ pub(crate) fn presign_then_with<'a, R>(
     scope: ScopeRef<'a>,
     f: impl FnOnce(&PresignedQuery<'a>) -> R,
 ) -> Result<R, Error> {
-    ctx.validate()?;
     let location = Location::Query { expires_in };
-    let fixed = Fixed::new(req, ctx, location)?;
-    let (mut entries, mut pairs) = (Entries::new(), Params::new());
-    let canonical = Canonical::new(req, ctx, location, &fixed, &mut entries, &mut pairs)?;
-    headers::check_signed_len(canonical.headers())?;
-    let signature = compute_signature(&canonical, &fixed, key)?;
-    // Built here and written in place: never moved.
-    let mut query = PresignedQuery {
-        algorithm: ctx.algorithm(),
-        access_key_id: ctx.access_key_id,
-        scope,
-        amz_date: fixed.amz_date,
-        signed_headers: headers::SignedList::new(),
-        expires: fixed.expires.clone(),
-        region_set: ctx.region_set,
-        session_token: ctx.session_token,
-        signature,
-    };
-    headers::write_signed(&mut query.signed_headers, canonical.headers());
-    debug_assert!(!query.signed_headers.overflowed());
-    Ok(f(&query))
+    signed(req, ctx, location, key, |canonical, fixed, signature| {
+        // Built here and written in place: never moved.
+        let mut query = PresignedQuery {
+            algorithm: ctx.algorithm(),
+            access_key_id: ctx.access_key_id,
+            scope,
+            amz_date: fixed.amz_date,
+            signed_headers: headers::SignedList::new(),
+            expires: fixed.expires.clone(),
+            region_set: ctx.region_set,
+            session_token: ctx.session_token,
+            signature,
+        };
+        headers::write_signed(&mut query.signed_headers, canonical.headers());
+        debug_assert!(!query.signed_headers.overflowed());
+        f(&query)
+    })
 }
 
 impl<'a> PresignedQuery<'a> {

@@ -48,6 +48,11 @@ pub enum Payload<'a> {
     StreamingEvents,
 }
 
+/// [`Payload::EMPTY_SHA256_HEX`] as the bytes the canonical request and chunk strings to
+/// sign hold.
+pub(crate) const EMPTY_SHA256_HEX: &[u8; 64] =
+    b"e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+
 impl Payload<'_> {
     /// The SHA-256 of the empty body, the payload of most `GET` requests.
     pub const EMPTY_SHA256: [u8; 32] = [
@@ -55,6 +60,12 @@ impl Payload<'_> {
         0x24, 0x27, 0xae, 0x41, 0xe4, 0x64, 0x9b, 0x93, 0x4c, 0xa4, 0x95, 0x99, 0x1b, 0x78, 0x52,
         0xb8, 0x55,
     ];
+
+    /// [`Payload::EMPTY_SHA256`] in lower-case hex, as `x-amz-content-sha256` carries it.
+    pub const EMPTY_SHA256_HEX: &'static str = match core::str::from_utf8(EMPTY_SHA256_HEX) {
+        Ok(text) => text,
+        Err(_) => "",
+    };
 
     /// A precomputed hash from its 64 hex digits (either case), for example from an
     /// `x-amz-content-sha256` header the caller already has.

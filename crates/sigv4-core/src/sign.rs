@@ -243,31 +243,45 @@ pub(crate) fn sign_then_with<'a, R>(
     key: Key<'_>,
     f: impl FnOnce(&HeaderSignature<'a>) -> R,
 ) -> Result<R, Error> {
-    ctx.validate()?;
-    let fixed = Fixed::new(req, ctx, Location::Headers)?;
-    let (mut entries, mut pairs) = (Entries::new(), Params::new());
-    let canonical = Canonical::new(
+    signed(
         req,
         ctx,
         Location::Headers,
-        &fixed,
-        &mut entries,
-        &mut pairs,
-    )?;
-    // The same limit a verifier holds the list to; within it the whole value fits.
+        key,
+        |canonical, fixed, signature| {
+            // Built here and written in place: never moved.
+            let mut signed = HeaderSignature {
+                authorization: Buf::new(),
+                amz_date: fixed.amz_date,
+                content_sha256: ctx.settings.content_sha256_header.then_some(fixed.payload),
+                security_token: ctx.session_token,
+                region_set: ctx.region_set,
+                signature,
+            };
+            signed.write_authorization(ctx, canonical);
+            f(&signed)
+        },
+    )
+}
+
+/// The work header signing and presigning share: the request checked, its canonical
+/// request built, hashed and signed; `build` makes the result from them.
+pub(crate) fn signed<R>(
+    req: &Request<'_>,
+    ctx: &Ctx<'_, '_>,
+    location: Location,
+    key: Key<'_>,
+    build: impl FnOnce(&Canonical<'_, '_>, &Fixed, SigText) -> R,
+) -> Result<R, Error> {
+    ctx.validate()?;
+    let fixed = Fixed::new(req, ctx, location)?;
+    let (mut entries, mut pairs) = (Entries::new(), Params::new());
+    let canonical = Canonical::new(req, ctx, location, &fixed, &mut entries, &mut pairs)?;
+    // The same limit a verifier holds the list to; within it every buffer holding the list
+    // (the `Authorization` value, a presigned query's) fits.
     crate::canonical::headers::check_signed_len(canonical.headers())?;
     let signature = compute_signature(&canonical, &fixed, key)?;
-    // Built here and written in place: never moved.
-    let mut signed = HeaderSignature {
-        authorization: Buf::new(),
-        amz_date: fixed.amz_date,
-        content_sha256: ctx.settings.content_sha256_header.then_some(fixed.payload),
-        security_token: ctx.session_token,
-        region_set: ctx.region_set,
-        signature,
-    };
-    signed.write_authorization(ctx, &canonical);
-    Ok(f(&signed))
+    Ok(build(&canonical, &fixed, signature))
 }
 
 impl HeaderSignature<'_> {

@@ -1009,13 +1009,6 @@ fn region_set<'r>(known: &Known<'r>, auth: &'r Authorization) -> Result<Option<&
     Ok(Some(set))
 }
 
-/// The query parameters that carry a presigned request's authentication: all but the
-/// session token, which some services send beside an `Authorization` header.
-const AUTH_PARAMS_NO_TOKEN: &[&str] = match AUTH_PARAMS.split_last() {
-    Some((_, rest)) => rest,
-    None => &[],
-};
-
 /// Headers the verifier reads as one value: a second copy would let the verifier and the
 /// service behind it read different ones.
 const SINGLE_VALUED: [&str; 7] = [
@@ -1039,9 +1032,11 @@ fn authentication(
         return Err(Error::DuplicateAuthorization);
     }
     let header = known.get(AUTHORIZATION);
+    // Any authentication parameter but the session token, which some services send beside
+    // an `Authorization` header.
     let in_query = params.iter().any(|p| {
         p.auth_param()
-            .is_some_and(|i| i < AUTH_PARAMS_NO_TOKEN.len())
+            .is_some_and(|i| AUTH_PARAMS[i] != "X-Amz-Security-Token")
     });
     match (header, in_query) {
         (Some(_), true) => Err(Error::MixedAuthentication),

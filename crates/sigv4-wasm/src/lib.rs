@@ -45,7 +45,7 @@ pub const FLAG_APPEND_SESSION_TOKEN: u32 = 4;
 pub const FLAG_UNNORMALIZED: u32 = 8;
 
 /// The SHA-256 of the empty body, in hex.
-pub const EMPTY_SHA256: &str = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+pub const EMPTY_SHA256: &str = sigv4_core::Payload::EMPTY_SHA256_HEX;
 
 /// Why a request could not be signed: the core's error, or a malformed argument, as text
 /// (JavaScript receives it as an `Error` with this message).

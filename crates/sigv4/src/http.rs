@@ -351,8 +351,11 @@ fn header_values<'a>(
 /// A signature header's value. The payload hashes that recur (the empty body's, the
 /// unsigned marker) are static values: no allocation.
 fn header_value(value: &str) -> Result<HeaderValue, Error> {
-    const EMPTY: &str = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
-    const UNSIGNED: &str = "UNSIGNED-PAYLOAD";
+    const EMPTY: &str = Payload::EMPTY_SHA256_HEX;
+    const UNSIGNED: &str = match Payload::Unsigned.marker() {
+        Some(marker) => marker,
+        None => "",
+    };
     match value {
         EMPTY => Ok(HeaderValue::from_static(EMPTY)),
         UNSIGNED => Ok(HeaderValue::from_static(UNSIGNED)),

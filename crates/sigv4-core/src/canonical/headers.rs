@@ -111,8 +111,8 @@ impl<'a> Entry<'a> {
     }
 }
 
-/// Whether a name is a token, and whether it has upper-case letters: one pass with no
-/// branch (names are short, and an early exit costs a mispredicted branch per name).
+/// Whether a name (or a method) is a token, and whether it has upper-case letters: one pass
+/// with no branch (names are short, and an early exit costs a mispredicted branch per name).
 pub(crate) fn scan_name(name: &[u8]) -> (bool, bool) {
     let (mut token, mut upper) = (!name.is_empty(), false);
     for &b in name {
@@ -175,10 +175,6 @@ const TCHAR: [bool; 256] = {
 
 pub(crate) const fn is_tchar(b: u8) -> bool {
     TCHAR[b as usize]
-}
-
-pub(crate) fn is_token(s: &[u8]) -> bool {
-    !s.is_empty() && s.iter().all(|&b| is_tchar(b))
 }
 
 const fn is_space(b: u8) -> bool {
