@@ -698,13 +698,13 @@ impl Signer {
     ) -> Result<Presigned, Error> {
         let secs = u32::try_from(expires_in.as_secs()).unwrap_or(u32::MAX);
         self.with_params(creds, req, |params| {
-            let result = params.presign(req, secs);
-            let query = result.as_ref().map_err(|e| Error::from(*e))?;
-            log_signing(req, params, Location::Query { expires_in: secs });
-            Ok(Presigned {
-                query: Zeroizing::new(query.to_string()),
-                url: Zeroizing::new(query.url(req).to_string()),
-                signature: query.signature().to_string(),
+            params.presign_then(req, secs, |query| {
+                log_signing(req, params, Location::Query { expires_in: secs });
+                Ok(Presigned {
+                    query: Zeroizing::new(query.to_string()),
+                    url: Zeroizing::new(query.url(req).to_string()),
+                    signature: query.signature().to_string(),
+                })
             })
         })
     }
@@ -754,21 +754,8 @@ enum AnyParams<'a> {
 }
 
 impl<'a> AnyParams<'a> {
-    // Both return the core's result as it is, and callers use the value where it lies
-    // (`result.as_ref()`): unwrapped, wrapped again or converted, its kilobyte or more was
-    // copied each time. The `_then` forms lend it where the core built it.
-    fn sign(
-        &self,
-        req: &Request<'_>,
-    ) -> Result<sigv4_core::HeaderSignature<'a>, sigv4_core::Error> {
-        match self {
-            Self::V4(p) => sigv4_core::sign(req, p),
-            #[cfg(feature = "sigv4a")]
-            Self::V4a(p) => sigv4_core::sign_v4a(req, p),
-        }
-    }
-
-    #[cfg(feature = "http")]
+    // Both lend the core's value where it was built: returned, unwrapped and converted,
+    // its kilobyte or more was copied each time.
     fn sign_then<T>(
         &self,
         req: &Request<'_>,
@@ -781,7 +768,6 @@ impl<'a> AnyParams<'a> {
         }
     }
 
-    #[cfg(feature = "http")]
     fn presign_then<T>(
         &self,
         req: &Request<'_>,
@@ -792,18 +778,6 @@ impl<'a> AnyParams<'a> {
             Self::V4(p) => sigv4_core::presign_then(req, p, secs, f)?,
             #[cfg(feature = "sigv4a")]
             Self::V4a(p) => f(&sigv4_core::presign_v4a(req, p, secs)?),
-        }
-    }
-
-    fn presign(
-        &self,
-        req: &Request<'_>,
-        secs: u32,
-    ) -> Result<sigv4_core::PresignedQuery<'a>, sigv4_core::Error> {
-        match self {
-            Self::V4(p) => sigv4_core::presign(req, p, secs),
-            #[cfg(feature = "sigv4a")]
-            Self::V4a(p) => sigv4_core::presign_v4a(req, p, secs),
         }
     }
 
@@ -837,15 +811,15 @@ impl<'a> AnyParams<'a> {
 }
 
 fn signed_headers(req: &Request<'_>, params: &AnyParams<'_>) -> Result<SignedHeaders, Error> {
-    let result = params.sign(req);
-    let signed = result.as_ref().map_err(|e| Error::from(*e))?;
-    log_signing(req, params, Location::Headers);
-    Ok(SignedHeaders {
-        headers: signed
-            .headers()
-            .map(|(n, v)| (n, Zeroizing::new(v.to_string())))
-            .collect(),
-        signature: signed.signature().to_string(),
+    params.sign_then(req, |signed| {
+        log_signing(req, params, Location::Headers);
+        Ok(SignedHeaders {
+            headers: signed
+                .headers()
+                .map(|(n, v)| (n, Zeroizing::new(v.to_string())))
+                .collect(),
+            signature: signed.signature().to_string(),
+        })
     })
 }
 
