@@ -11,23 +11,11 @@ use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
 use http::{Method, Uri};
 use http_body_util::Full;
 use sigv4::http::Body;
-use sigv4::{Credentials, Signer};
-use sigv4_benches::{header_map, ours, service, time, workloads, Workload, AK, SK};
+use sigv4_benches::{header_map, ours, service, signer, time, workloads, Workload, SK};
 use sigv4_core::{Header, SigningKey};
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 use tower::{Layer, ServiceExt};
-
-fn signer(w: &Workload) -> Signer {
-    let creds = Credentials::new(AK, SK);
-    let creds = match w.token {
-        Some(t) => creds.with_session_token(t),
-        None => creds,
-    };
-    Signer::builder(service(w).0, service(w).1)
-        .credentials(creds)
-        .build()
-}
 
 fn http_request(w: &Workload) -> http::Request<Vec<u8>> {
     let mut req = http::Request::builder()

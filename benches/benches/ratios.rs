@@ -17,8 +17,8 @@ mod common;
 use common::{floor, texts};
 use http::{HeaderMap, Method, Uri};
 use sigv4_benches::{
-    header_map, ours, ours_by_value, received, received_request, service, time, workloads,
-    Workload, AK, SK,
+    header_map, ours, ours_by_value, received, received_request, service, signer, time, workloads,
+    Workload, SK,
 };
 use sigv4_core::{Header, SigningKey, VerifyPolicy};
 use std::hint::black_box;
@@ -119,14 +119,7 @@ fn main() {
         let policy = VerifyPolicy::new(region, svc, time());
         sigv4_core::verify(&req, &policy, |_, _| Some(key.clone())).unwrap();
         // The std path, static credentials, the key of the day warm.
-        let creds = sigv4::Credentials::new(AK, SK);
-        let creds = match w.token {
-            Some(t) => creds.with_session_token(t),
-            None => creds,
-        };
-        let signer = sigv4::Signer::builder(svc, region)
-            .credentials(creds)
-            .build();
+        let signer = signer(&w);
         let method: Method = w.method.parse().unwrap();
         let uri: Uri = w.url.parse().unwrap();
         let map = header_map(&w);

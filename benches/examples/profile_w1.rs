@@ -3,7 +3,9 @@
 //! `Signer::sign_http`, or `presign_http` for W3, with the key cache warm; `headers`: the
 //! workload's request signed in headers, W3's included).
 #![allow(clippy::unwrap_used, missing_docs, reason = "profiling aid")]
-use sigv4_benches::{header_map, ours, received, received_request, service, time, workloads};
+use sigv4_benches::{
+    header_map, ours, received, received_request, service, signer, time, workloads,
+};
 use sigv4_core::{Header, SigningKey, VerifyPolicy};
 
 fn main() {
@@ -31,25 +33,19 @@ fn main() {
             acc ^= u8::from(v.is_ok());
         }
     } else if mode == "http" {
-        let signer = sigv4::Signer::builder(svc, region)
-            .credentials(sigv4::Credentials::new(
-                sigv4_benches::AK,
-                sigv4_benches::SK,
-            ))
-            .build();
+        let signer = signer(&w);
         let method: http::Method = w.method.parse().unwrap();
         let uri: http::Uri = w.url.parse().unwrap();
-        // Built fresh for each signing, as `benches/http.rs` does (a clone has no spare
-        // room, so its inserts would grow it).
-        let fresh = || header_map(&w);
-        let map = fresh();
+        let map = header_map(&w);
         let hour = std::time::Duration::from_secs(3600);
         for _ in 0..n {
             if w.presign {
                 let uri = signer.presign_http(&method, &uri, &map, hour).unwrap();
                 acc ^= u8::try_from(uri.query().map_or(0, str::len) & 0xff).unwrap();
             } else {
-                let mut h = fresh();
+                // Built fresh for each signing, as `benches/http.rs` does (a clone has no
+                // spare room, so its inserts would grow it).
+                let mut h = header_map(&w);
                 signer
                     .sign_http(&method, &uri, &mut h, sigv4::http::Body::Bytes(&w.body))
                     .unwrap();

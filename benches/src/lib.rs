@@ -111,12 +111,7 @@ pub fn with_request<T>(
     headers: &[Header<'_>],
     f: impl FnOnce(&Request<'_>, &SigningParams<'_>) -> T,
 ) -> T {
-    let payload = if w.presign {
-        Payload::Unsigned
-    } else {
-        Payload::Bytes(&w.body)
-    };
-    let req = Request::from_url(w.method, w.url, headers, payload).unwrap();
+    let req = Request::from_url(w.method, w.url, headers, payload(w)).unwrap();
     let settings = if w.s3 {
         Settings::s3()
     } else {
@@ -214,19 +209,24 @@ pub fn received_request<'a>(
     sent: &'a [Header<'a>],
     query: &'a str,
 ) -> Request<'a> {
-    let payload = if w.presign {
+    Request {
+        query,
+        ..Request::from_url(w.method, w.url, sent, payload(w)).unwrap()
+    }
+}
+
+/// The payload the workload signs: unsigned when presigned, as S3 presigned URLs are.
+fn payload(w: &Workload) -> Payload<'_> {
+    if w.presign {
         Payload::Unsigned
     } else {
         Payload::Bytes(&w.body)
-    };
-    Request {
-        query,
-        ..Request::from_url(w.method, w.url, sent, payload).unwrap()
     }
 }
 
 /// The workload's headers as an `http` map for `Signer::sign_http`, less `host` and
-/// `x-amz-date` (the signer sets them), built by inserts as a client builds one.
+/// `x-amz-date` (the signer sets them, signing now; the cost does not depend on the date),
+/// built by inserts as a client builds one.
 pub fn header_map(w: &Workload) -> http::HeaderMap {
     let mut map = http::HeaderMap::new();
     for (n, v) in &w.headers {
@@ -238,4 +238,17 @@ pub fn header_map(w: &Workload) -> http::HeaderMap {
         }
     }
     map
+}
+
+/// The std path's `Signer` for the workload: static credentials (with the workload's token).
+pub fn signer(w: &Workload) -> sigv4::Signer {
+    let creds = sigv4::Credentials::new(AK, SK);
+    let creds = match w.token {
+        Some(t) => creds.with_session_token(t),
+        None => creds,
+    };
+    let (name, region) = service(w);
+    sigv4::Signer::builder(name, region)
+        .credentials(creds)
+        .build()
 }
