@@ -147,9 +147,27 @@ pub fn free_port() -> u16 {
 /// Starts `program args...` (with `{port}` and `{dir}` substituted) and waits, at most 20
 /// seconds, until it accepts connections on 127.0.0.1.
 ///
+/// The port is chosen free and released before the program binds it, so a test running
+/// beside this one can take it in between: then the program exits, and it is started
+/// again on another port (three tries).
+///
 /// # Panics
 /// If it cannot start or never listens.
 pub fn start(program: &str, args: &[&str]) -> Process {
+    let mut tries = 0;
+    loop {
+        tries += 1;
+        match try_start(program, args) {
+            Ok(process) => return process,
+            Err(status) if tries < 3 => {
+                eprintln!("{program} exited ({status}), probably a port taken: trying again");
+            }
+            Err(status) => panic!("{program} exited ({status}) three times"),
+        }
+    }
+}
+
+fn try_start(program: &str, args: &[&str]) -> Result<Process, std::process::ExitStatus> {
     let dir = tempfile::tempdir().unwrap();
     let port = free_port();
     let args: Vec<String> = args
@@ -167,20 +185,28 @@ pub fn start(program: &str, args: &[&str]) -> Process {
         .unwrap_or_else(|e| {
             panic!("cannot start {program}: {e}; run `bash scripts/test` to install it")
         });
-    let process = Process {
+    let mut process = Process {
         child,
         port,
         _dir: dir,
     };
     let deadline = Instant::now() + Duration::from_secs(20);
     while TcpStream::connect(("127.0.0.1", port)).is_err() {
+        if let Some(status) = process.child.try_wait().unwrap() {
+            return Err(status);
+        }
         assert!(
             Instant::now() < deadline,
             "{program} did not listen on 127.0.0.1:{port}"
         );
         std::thread::sleep(Duration::from_millis(50));
     }
-    process
+    // Something listens: if it is another test's server, ours fails to bind and exits.
+    std::thread::sleep(Duration::from_millis(100));
+    match process.child.try_wait().unwrap() {
+        Some(status) => Err(status),
+        None => Ok(process),
+    }
 }
 
 /// s3s-fs on 127.0.0.1 with the local key pair, storing in a temporary directory.

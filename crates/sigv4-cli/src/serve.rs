@@ -14,7 +14,7 @@ use tower::{Layer, ServiceExt};
 
 #[derive(Args, Debug)]
 pub(crate) struct ServeArgs {
-    /// The port on 127.0.0.1.
+    /// The port on 127.0.0.1; 0 picks a free one (the first line on stderr names it).
     #[arg(long, default_value_t = 8080)]
     port: u16,
     /// The access key id accepted (default: your credentials').
@@ -230,11 +230,11 @@ pub(crate) fn serve(args: &ServeArgs) -> Result<()> {
         let listener = tokio::net::TcpListener::bind(("127.0.0.1", args.port))
             .await
             .map_err(|e| format!("cannot listen on 127.0.0.1:{}: {e}", args.port))?;
+        let port = listener.local_addr().map_err(|e| e.to_string())?.port();
         eprintln!(
-            "sigv4: verifying requests for {ak} ({}, {}) on http://127.0.0.1:{}{}",
+            "sigv4: verifying requests for {ak} ({}, {}) on http://127.0.0.1:{port}{}",
             args.region,
             args.service,
-            args.port,
             if args.cors { ", CORS open" } else { "" }
         );
         let options = Options {

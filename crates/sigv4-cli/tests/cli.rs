@@ -6,7 +6,7 @@
 use serde_json::Value;
 use sigv4_tests::servers::{s3s_fs, AK, SK};
 use std::process::{Command, Output};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 fn sigv4(args: &[&str], env: &[(&str, &str)]) -> Output {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_sigv4"));
@@ -298,12 +298,13 @@ fn serve(service: &str) -> Serve {
 }
 
 fn serve_with(service: &str, extra: &[&str]) -> Serve {
-    let port = sigv4_tests::servers::free_port();
-    let child = Command::new(env!("CARGO_BIN_EXE_sigv4"))
+    // Port 0: `sigv4 serve` binds a free port itself and names it on its first line, so
+    // no other test can take the port between choosing it and listening on it.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_sigv4"))
         .args([
             "serve",
             "--port",
-            &port.to_string(),
+            "0",
             "--access-key",
             AK,
             "--secret-key",
@@ -312,16 +313,20 @@ fn serve_with(service: &str, extra: &[&str]) -> Serve {
             service,
         ])
         .args(extra)
-        .stderr(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
-    let server = Serve { child, port };
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(Instant::now() < deadline, "sigv4 serve did not start");
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    server
+    let mut stderr = std::io::BufReader::new(child.stderr.take().unwrap());
+    let mut line = String::new();
+    std::io::BufRead::read_line(&mut stderr, &mut line).unwrap();
+    let port = line
+        .trim_end()
+        .rsplit_once("http://127.0.0.1:")
+        .and_then(|(_, rest)| rest.split(',').next()?.parse().ok())
+        .unwrap_or_else(|| panic!("sigv4 serve did not start: {line:?}"));
+    // Keep draining stderr so that the server never blocks on a full pipe.
+    std::thread::spawn(move || std::io::copy(&mut stderr, &mut std::io::sink()));
+    Serve { child, port }
 }
 
 #[test]
@@ -337,7 +342,8 @@ fn a_403_is_explained_against_the_servers_texts() {
         &args,
         &[("AWS_ACCESS_KEY_ID", AK), ("AWS_SECRET_ACCESS_KEY", SK)],
     );
-    let verified: Value = serde_json::from_str(&stdout(&ok)).unwrap();
+    let verified: Value = serde_json::from_str(&stdout(&ok))
+        .unwrap_or_else(|e| panic!("{e}: {} {}", stdout(&ok), stderr(&ok)));
     assert_eq!(verified["access_key_id"], AK);
     assert!(verified["canonical_request"]
         .as_str()

@@ -6,6 +6,7 @@ import os
 import socket
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -22,31 +23,22 @@ def free_port():
         return s.getsockname()[1]
 
 
-def wait_for(port, proc, what):
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"{what} exited with {proc.returncode}")
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            return
-        except OSError:
-            time.sleep(0.05)
-    raise RuntimeError(f"{what} did not listen on 127.0.0.1:{port}")
-
-
 @pytest.fixture
 def serve():
     """``sigv4 serve`` for s3 on a free port: ``(port, credentials)``."""
     binary = os.environ.get("SIGV4_BIN", str(ROOT / "target" / "debug" / "sigv4"))
-    port = free_port()
+    # Port 0: the server binds a free port itself and names it on its first stderr line.
     proc = subprocess.Popen(
-        [binary, "serve", "--port", str(port), "--access-key", AK, "--secret-key", SK,
+        [binary, "serve", "--port", "0", "--access-key", AK, "--secret-key", SK,
          "--service", "s3", "--region", "us-east-1"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
     )
     try:
-        wait_for(port, proc, binary)
+        line = proc.stderr.readline()
+        if "http://127.0.0.1:" not in line:
+            raise RuntimeError(f"{binary} serve did not start: {line!r}")
+        port = int(line.rsplit("http://127.0.0.1:", 1)[1].split(",")[0])
+        threading.Thread(target=proc.stderr.read, daemon=True).start()
         yield port
     finally:
         proc.kill()
