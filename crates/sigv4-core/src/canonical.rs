@@ -125,7 +125,7 @@ pub(crate) struct PayloadHash {
 
 impl PayloadHash {
     /// The hash of the empty body, the payload of most requests, known in advance.
-    const EMPTY: Self = Self {
+    pub(crate) const EMPTY: Self = Self {
         text: *crate::request::EMPTY_SHA256_HEX,
         len: 64,
     };
@@ -248,44 +248,22 @@ impl<'s, 'a> Canonical<'s, 'a> {
         })
     }
 
-    /// The canonical request of a request as received, for verification (its query as
-    /// the verifier already split it, `query`): exactly the
-    /// headers `signed` names (`;`-separated, lower-case, strictly ascending), the query as sent less
-    /// `X-Amz-Signature` (and, for a `presigned` one, less `X-Amz-Security-Token` when the
-    /// settings say the token is appended after signing: a header-signed request's token
-    /// travels in a header, and its query is signed whole), and the payload line `fixed`
-    /// holds.
-    #[allow(clippy::too_many_arguments, reason = "one verification's inputs")]
+    /// The canonical request of a request as received, for verification: its signed
+    /// headers as the verifier matched them (`headers`, in the signed list's order), the
+    /// query as sent (`received`, as the verifier split it) less `X-Amz-Signature` (and,
+    /// for a `presigned` one, less `X-Amz-Security-Token` when the settings say the token
+    /// is appended after signing: a header-signed request's token travels in a header, and
+    /// its query is signed whole), and the payload line `fixed` holds.
     pub(crate) fn received(
         req: &'a Request<'a>,
         params: &'a Ctx<'a, 'a>,
         received: &Params<'a>,
-        signed: &'a str,
+        headers: &'s [Entry<'a>],
         presigned: bool,
         fixed: &'a Fixed,
-        (entries, pairs): (&'s mut Entries<'a>, &'s mut Params<'a>),
+        pairs: &'s mut Params<'a>,
     ) -> Result<Self, Error> {
         validate_target(req)?;
-        // The list is strictly ascending (the verifier checked it), so the entries go in
-        // already sorted, each name's values in the request's order: no sort to run.
-        for name in crate::scan::split_byte(signed.as_bytes(), b';') {
-            let before = entries.len();
-            for h in req
-                .headers
-                .iter()
-                .filter(|h| h.name.as_bytes().eq_ignore_ascii_case(name))
-            {
-                let mut entry = Entry::with_checked_value(h.name, h.value)?;
-                entry.first = entries.len() == before;
-                headers::push(entries, entry)?;
-            }
-            if entries.len() == before {
-                if name != b"host" {
-                    return Err(Error::MissingSignedHeader);
-                }
-                headers::push(entries, Entry::new("host", req.host().as_bytes()))?;
-            }
-        }
         // Copied in place, not split again (both hold at most the same count).
         pairs.clear();
         pairs
@@ -305,7 +283,7 @@ impl<'s, 'a> Canonical<'s, 'a> {
         Ok(Self {
             req,
             params,
-            headers: entries,
+            headers,
             query: pairs,
             payload: fixed.payload.as_bytes(),
         })

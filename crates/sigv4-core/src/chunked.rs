@@ -45,7 +45,6 @@ use crate::request::{Header, Payload, EMPTY_SHA256_HEX};
 use crate::sink::{hex32, Buf, HashSink, Sink};
 use core::borrow::Borrow;
 use core::fmt;
-use subtle::ConstantTimeEq;
 
 /// The smallest chunk S3 accepts, except the last.
 pub const MIN_CHUNK_LEN: usize = 8 * 1024;
@@ -317,7 +316,7 @@ impl<K: Borrow<SigningKey>> ChunkSigner<K> {
     }
 
     fn accept(&mut self, expected: [u8; 64], claimed: &[u8]) -> Result<(), Error> {
-        if claimed.len() == 64 && bool::from(expected.ct_eq(claimed)) {
+        if crate::scan::ct_eq(&expected, claimed) {
             self.previous = expected;
             Ok(())
         } else {

@@ -17,7 +17,6 @@ use crate::error::Error;
 use crate::key::SigningKey;
 use crate::sink::{hex32, Buf, Sink};
 use sha2::{Digest, Sha256};
-use subtle::ConstantTimeEq;
 
 /// The `x-amz-content-sha256` of a request whose body is a signed event stream.
 pub const EVENT_STREAM_PAYLOAD: &str = "STREAMING-AWS4-HMAC-SHA256-EVENTS";
@@ -342,7 +341,7 @@ impl<'k> EventStreamSigner<'k> {
         let expected = self
             .key
             .mac(self.string_to_sign(decoded.payload, time)?.as_bytes());
-        if given.len() != expected.len() || !bool::from(expected.ct_eq(given)) {
+        if !crate::scan::ct_eq(&expected, given) {
             return Err(Error::ChunkSignatureMismatch);
         }
         self.prior = hex32(&expected);

@@ -9,7 +9,6 @@
 use crate::error::Error;
 use crate::key::SigningKey;
 use crate::sink::hex32;
-use subtle::ConstantTimeEq;
 
 const BASE64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
@@ -110,7 +109,7 @@ pub fn sign_post_policy<'b>(
 pub fn verify_post_policy(policy: &str, signature: &str, key: &SigningKey) -> bool {
     let expected = hex32(&key.mac(policy.as_bytes()));
     let given = signature.as_bytes();
-    given.len() == expected.len() && bool::from(expected.ct_eq(given))
+    crate::scan::ct_eq(&expected, given)
 }
 
 #[cfg(test)]

@@ -81,6 +81,7 @@
 //!   be hashed while it is read, and refused if it differs (the hyper layer does this).
 //! - **The clock.** `policy.now` must come from a clock the client cannot move.
 
+use crate::canonical::headers::{Entries, Entry};
 use crate::canonical::query::{self, Params};
 use crate::canonical::Ctx;
 use crate::canonical::{
@@ -88,7 +89,6 @@ use crate::canonical::{
 };
 use crate::chunked::ChunkSigner;
 use crate::date::{AmzDate, Timestamp};
-use crate::encode::hex_val;
 use crate::error::Error;
 use crate::key::{Scope, SigningKey};
 use crate::request::{Payload, Request};
@@ -98,7 +98,6 @@ use crate::sign::SigText;
 use crate::sink::{Buf, HashSink, Sink, TextSink};
 use crate::string_to_sign as sts;
 use core::fmt;
-use subtle::ConstantTimeEq;
 
 /// Longest `AK/date/region/service/aws4_request` accepted.
 const CREDENTIAL_CAP: usize = 256;
@@ -208,7 +207,7 @@ impl Authorization {
     /// that is not 64 lower-case hex digits.
     pub fn from_header(value: &str) -> Result<Self, Error> {
         let mut auth = Self::empty();
-        auth.parse_header(value.as_bytes())?;
+        auth.parse_header(value)?;
         Ok(auth)
     }
 
@@ -227,15 +226,19 @@ impl Authorization {
         }
     }
 
-    /// [`Authorization::from_header`] on the bytes of a value known to be UTF-8, into
-    /// `self` (made by [`Authorization::empty`]).
-    fn parse_header(&mut self, value: &[u8]) -> Result<(), Error> {
+    /// [`Authorization::from_header`] into `self` (made by [`Authorization::empty`]). The
+    /// separators are ASCII, so the value is cut as text and its parts copied as they are.
+    fn parse_header(&mut self, value: &str) -> Result<(), Error> {
         const E: Error = Error::MalformedAuthorization;
-        let space = find_byte(value, b' ').ok_or(E)?;
-        let algorithm = Algorithm::from_name_bytes(&value[..space]).ok_or(E)?;
+        let bytes = value.as_bytes();
+        let space = find_byte(bytes, b' ').ok_or(E)?;
+        let algorithm = Algorithm::from_name_bytes(&bytes[..space]).ok_or(E)?;
         let (mut credential, mut signed, mut signature) = (None, None, None);
-        for part in split_byte(trim(&value[space + 1..]), b',') {
-            let part = trim(part);
+        let mut from = space + 1;
+        loop {
+            let end = find_byte(&bytes[from..], b',').map_or(bytes.len(), |i| from + i);
+            let (start, stop) = trim_range(bytes, from, end);
+            let part = &bytes[start..stop];
             let eq = find_byte(part, b'=').ok_or(E)?;
             let slot = match &part[..eq] {
                 b"Credential" => &mut credential,
@@ -243,14 +246,23 @@ impl Authorization {
                 b"Signature" => &mut signature,
                 _ => return Err(E),
             };
-            if slot.replace(&part[eq + 1..]).is_some() {
+            if slot.replace(start + eq + 1..stop).is_some() {
                 return Err(E);
             }
+            if end == bytes.len() {
+                break;
+            }
+            from = end + 1;
         }
         let (Some(c), Some(s), Some(sig)) = (credential, signed, signature) else {
             return Err(E);
         };
-        self.fill(algorithm, c, false, s, false, sig, None)
+        let text = |r: core::ops::Range<usize>| value.get(r).ok_or(E);
+        self.credential.clear();
+        self.credential.push_str(text(c)?).map_err(|_| E)?;
+        self.signed_headers.clear();
+        self.signed_headers.push_str(text(s)?).map_err(|_| E)?;
+        self.check(algorithm, &bytes[sig], None)
     }
 
     /// Parses the `X-Amz-*` parameters of a presigned query (as sent, percent-encoded).
@@ -300,46 +312,36 @@ impl Authorization {
             .filter(|e| (1..=MAX_EXPIRES).contains(e))
             .ok_or(Error::Expires)?;
         let signature = find("X-Amz-Signature")?;
-        self.fill(
-            algorithm,
-            find("X-Amz-Credential")?,
-            true,
-            find("X-Amz-SignedHeaders")?,
-            true,
-            signature,
-            Some((date, expires)),
-        )?;
-        if algorithm == Algorithm::EcdsaP256Sha256 {
-            let mut set = Text::new();
-            decode_into(find("X-Amz-Region-Set")?, true, &mut set).ok_or(Error::RegionSet)?;
-            self.region_set = Some(set);
-        }
-        Ok(())
-    }
-
-    #[allow(clippy::too_many_arguments, reason = "the parts of either form")]
-    fn fill(
-        &mut self,
-        algorithm: Algorithm,
-        credential: &[u8],
-        decode_credential: bool,
-        signed: &[u8],
-        decode_signed: bool,
-        signature: &[u8],
-        presigned: Option<(Timestamp, u32)>,
-    ) -> Result<(), Error> {
-        const E: Error = Error::MalformedAuthorization;
-        decode_into(credential, decode_credential, &mut self.credential).ok_or(E)?;
-        if decode_into(signed, decode_signed, &mut self.signed_headers).is_none() {
+        decode_into(find("X-Amz-Credential")?, &mut self.credential).ok_or(E)?;
+        let signed = find("X-Amz-SignedHeaders")?;
+        if decode_into(signed, &mut self.signed_headers).is_none() {
             return Err(if signed.len() > headers::MAX_SIGNED_HEADERS_LEN {
                 E
             } else {
                 Error::SignedHeadersList
             });
         }
+        self.check(algorithm, signature, Some((date, expires)))?;
+        if algorithm == Algorithm::EcdsaP256Sha256 {
+            let mut set = Text::new();
+            decode_into(find("X-Amz-Region-Set")?, &mut set).ok_or(Error::RegionSet)?;
+            self.region_set = Some(set);
+        }
+        Ok(())
+    }
+
+    /// With the credential and the signed list in place, checks them and parses the
+    /// signature (hex as sent) of either form.
+    fn check(
+        &mut self,
+        algorithm: Algorithm,
+        signature: &[u8],
+        presigned: Option<(Timestamp, u32)>,
+    ) -> Result<(), Error> {
         let (sig, signature_len) = parse_signature(algorithm, signature)?;
         let regional = algorithm == Algorithm::HmacSha256;
-        self.slashes = credential_slashes(self.credential.as_bytes(), regional).ok_or(E)?;
+        self.slashes = credential_slashes(self.credential.as_bytes(), regional)
+            .ok_or(Error::MalformedAuthorization)?;
         check_signed_list(self.signed_headers.as_str()).ok_or(Error::SignedHeadersList)?;
         self.algorithm = algorithm;
         self.signature = sig;
@@ -427,12 +429,11 @@ impl fmt::Debug for Authorization {
 /// Fixed-capacity text (its `as_str` is free, where a byte buffer's checks UTF-8 again).
 type Text<const N: usize> = heapless::String<N>;
 
-/// Sets `out` to `src`, percent-decoded when asked; `None` when it is longer than `N` or
-/// not UTF-8. Only the text's own bytes are copied (a value returned by value moved all
-/// `N`).
-fn decode_into<const N: usize>(src: &[u8], decode: bool, out: &mut Text<N>) -> Option<()> {
+/// Sets `out` to `src` percent-decoded; `None` when it is longer than `N` or not UTF-8.
+/// Only the text's own bytes are copied (a value returned by value moved all `N`).
+fn decode_into<const N: usize>(src: &[u8], out: &mut Text<N>) -> Option<()> {
     out.clear();
-    if !decode || find_byte(src, b'%').is_none() {
+    if find_byte(src, b'%').is_none() {
         return out.push_str(core::str::from_utf8(src).ok()?).ok();
     }
     let mut bytes = heapless::Vec::<u8, N>::new();
@@ -457,20 +458,17 @@ fn parse_signature(
     algorithm: Algorithm,
     hex_text: &[u8],
 ) -> Result<([u8; SIGNATURE_CAP], usize), Error> {
-    let lower_hex = |b: u8| b.is_ascii_digit() | (b'a'..=b'f').contains(&b);
     let len_ok = match algorithm {
         Algorithm::HmacSha256 => hex_text.len() == 64,
         Algorithm::EcdsaP256Sha256 => {
             hex_text.len().is_multiple_of(2) && hex_text.len() <= 2 * SIGNATURE_CAP
         }
     };
-    // Branch-free over all the digits (an early exit costs more than it saves here).
-    if !len_ok || !hex_text.iter().fold(true, |ok, &b| ok & lower_hex(b)) {
-        return Err(Error::SignatureFormat);
-    }
     let mut sig = [0u8; SIGNATURE_CAP];
     let n = hex_text.len() / 2;
-    decode_hex(hex_text, &mut sig[..n]).ok_or(Error::SignatureFormat)?;
+    if !len_ok || decode_hex(&LOWER_HEX, hex_text, &mut sig[..n]).is_none() {
+        return Err(Error::SignatureFormat);
+    }
     #[cfg(feature = "sigv4a")]
     if algorithm == Algorithm::EcdsaP256Sha256 && !crate::v4a::is_der_signature(&sig[..n]) {
         return Err(Error::SignatureFormat);
@@ -478,25 +476,51 @@ fn parse_signature(
     Ok((sig, n))
 }
 
-/// `value` without the whitespace `str::trim` removes (for ASCII) at either end.
-fn trim(value: &[u8]) -> &[u8] {
-    let ws = |b: &u8| matches!(b, b' ' | b'\t' | b'\n' | b'\x0b' | b'\x0c' | b'\r');
-    let start = value.iter().position(|b| !ws(b)).unwrap_or(value.len());
-    let end = value.iter().rposition(|b| !ws(b)).map_or(start, |i| i + 1);
-    &value[start..end]
+/// `bytes[from..to]` without the whitespace `str::trim` removes (for ASCII) at either end,
+/// as a range.
+fn trim_range(bytes: &[u8], mut from: usize, mut to: usize) -> (usize, usize) {
+    let ws = |b: u8| matches!(b, b' ' | b'\t' | b'\n' | b'\x0b' | b'\x0c' | b'\r');
+    while from < to && ws(bytes[from]) {
+        from += 1;
+    }
+    while to > from && ws(bytes[to - 1]) {
+        to -= 1;
+    }
+    (from, to)
 }
 
-/// Decodes hex digits (either case) into `out`, two digits a byte; `None` for anything
-/// else or a length that is not twice `out`'s.
-fn decode_hex(hex: &[u8], out: &mut [u8]) -> Option<()> {
+/// Hex digits' values, 16 for any other byte: either case, and lower case only.
+const HEX: [u8; 256] = hex_table(true);
+const LOWER_HEX: [u8; 256] = hex_table(false);
+
+const fn hex_table(upper: bool) -> [u8; 256] {
+    let mut t = [16u8; 256];
+    let mut i: u8 = 0;
+    while i < 10 {
+        t[(b'0' + i) as usize] = i;
+        i += 1;
+    }
+    let mut i: u8 = 0;
+    while i < 6 {
+        t[(b'a' + i) as usize] = 10 + i;
+        if upper {
+            t[(b'A' + i) as usize] = 10 + i;
+        }
+        i += 1;
+    }
+    t
+}
+
+/// Decodes hex digits (those `table` knows) into `out`, two digits a byte; `None` for
+/// anything else or a length that is not twice `out`'s.
+fn decode_hex(table: &[u8; 256], hex: &[u8], out: &mut [u8]) -> Option<()> {
     if hex.len() != 2 * out.len() {
         return None;
     }
-    // No early exit: a digit that is not one reads as 16, and one test at the end.
-    let digit = |c: u8| hex_val(c).unwrap_or(16);
+    // No early exit: a byte that is not a digit reads as 16, and one test at the end.
     let mut bad = 0;
     for (byte, pair) in out.iter_mut().zip(hex.chunks_exact(2)) {
-        let (h, l) = (digit(pair[0]), digit(pair[1]));
+        let (h, l) = (table[usize::from(pair[0])], table[usize::from(pair[1])]);
         bad |= h | l;
         *byte = h << 4 | (l & 15);
     }
@@ -819,6 +843,8 @@ type Texts<'t> = (&'t mut dyn fmt::Write, &'t mut dyn fmt::Write);
 struct Known<'a> {
     values: [Option<&'a [u8]>; KNOWN.len()],
     repeated: [bool; KNOWN.len()],
+    /// How many headers are named `x-amz-*` (any case).
+    amz: usize,
 }
 
 /// [`SINGLE_VALUED`], then `authorization`.
@@ -838,12 +864,14 @@ impl<'a> Known<'a> {
         let mut known = Self {
             values: [None; KNOWN.len()],
             repeated: [false; KNOWN.len()],
+            amz: 0,
         };
         for h in req.headers {
             let name = h.name.as_bytes();
+            known.amz += usize::from(name.get(..6).is_some_and(|p| same_name(p, b"x-amz-")));
             let found = KNOWN
                 .iter()
-                .position(|k| k.len() == name.len() && k.as_bytes().eq_ignore_ascii_case(name));
+                .position(|k| k.len() == name.len() && same_name(name, k.as_bytes()));
             if let Some(i) = found {
                 known.repeated[i] |= known.values[i].is_some();
                 known.values[i] = known.values[i].or(Some(h.value));
@@ -900,7 +928,8 @@ where
     if date.as_str() != auth.date() {
         return Err(Error::ScopeMismatch);
     }
-    check_signed_headers(req, policy, &auth)?;
+    let mut entries = Entries::new();
+    signed_entries(req, policy, &known, auth.signed_headers(), &mut entries)?;
     let (payload, verified_payload) = payload_line(req, &known, policy, &auth)?;
     let scope = if auth.is_v4a() {
         Scope::build_on(time, &date, None, auth.service())?
@@ -937,15 +966,15 @@ where
         region_set,
     };
     let fixed = Fixed::verbatim(amz_date, payload);
-    let (mut entries, mut pairs) = (headers::Entries::new(), Params::new());
+    let mut pairs = Params::new();
     let canonical = Canonical::received(
         req,
         &ctx,
         &query,
-        auth.signed_headers(),
+        &entries,
         auth.presigned().is_some(),
         &fixed,
-        (&mut entries, &mut pairs),
+        &mut pairs,
     )?;
     let mut text = Buf::<{ crate::sign::STRING_TO_SIGN_CAP }>::new();
     sts::write_for(&mut text, &canonical, &fixed.amz_date);
@@ -958,13 +987,14 @@ where
             return Err(Error::Fmt);
         }
     }
-    let replay_key = match (key, auth.algorithm) {
+    // By reference: a `VerifyingKey` is 288 bytes, and the tuple moved it twice.
+    let replay_key = match (&key, auth.algorithm) {
         (VerifyingKey::SigV4(key), Algorithm::HmacSha256) => {
             if key.scope() != &scope {
                 return Err(Error::ScopeMismatch);
             }
             let mac = key.mac(text.as_bytes());
-            if !bool::from(mac.ct_eq(auth.signature_bytes())) {
+            if !crate::scan::ct_eq(&mac, auth.signature_bytes()) {
                 return Err(Error::SignatureMismatch);
             }
             mac
@@ -1041,9 +1071,7 @@ fn authentication(
     match (header, in_query) {
         (Some(_), true) => Err(Error::MixedAuthentication),
         (Some(value), false) => {
-            if !value.is_ascii() && core::str::from_utf8(value).is_err() {
-                return Err(Error::MalformedAuthorization);
-            }
+            let value = core::str::from_utf8(value).map_err(|_| Error::MalformedAuthorization)?;
             auth.parse_header(value)
         }
         (None, true) => auth.parse_params(params),
@@ -1087,32 +1115,74 @@ fn check_time(
     Ok(())
 }
 
-/// `host` is signed; every `x-amz-*` header present is signed (the token may be exempt).
-fn check_signed_headers(
-    req: &Request<'_>,
+/// The request's signed headers as canonical entries, in the list's order (lower case and
+/// strictly ascending: [`check_signed_list`]), each name's values in the request's order;
+/// and the checks on what is signed: `host` is, and so is every `x-amz-*` header present
+/// (the session token may be exempt). One walk of the list, each name matched against the
+/// request's headers; an unsigned header is refused before a missing or malformed one.
+fn signed_entries<'a>(
+    req: &Request<'a>,
     policy: &VerifyPolicy<'_>,
-    auth: &Authorization,
+    known: &Known<'a>,
+    list: &str,
+    entries: &mut Entries<'a>,
 ) -> Result<(), Error> {
-    let list = auth.signed_headers().as_bytes();
-    let signed =
-        |name: &str| split_byte(list, b';').any(|s| s.eq_ignore_ascii_case(name.as_bytes()));
-    if !signed("host") {
-        return Err(Error::UnsignedHeader);
-    }
-    for h in req.headers {
-        // Bytes, not `str` slicing: a name may hold any UTF-8, cut mid-character at 6.
-        let amz = h
-            .name
-            .as_bytes()
-            .get(..6)
-            .is_some_and(|p| p.eq_ignore_ascii_case(b"x-amz-"));
-        let exempt = policy.allow_unsigned_security_token
-            && h.name.eq_ignore_ascii_case("x-amz-security-token");
-        if amz && !exempt && !signed(h.name) {
-            return Err(Error::UnsignedHeader);
+    let (mut host_signed, mut token_signed, mut amz_signed) = (false, false, 0);
+    let mut fault = None;
+    for name in split_byte(list.as_bytes(), b';') {
+        let mut matched = 0;
+        for h in req.headers {
+            let Some(upper) = name_upper(h.name.as_bytes(), name) else {
+                continue;
+            };
+            matched += 1;
+            let pushed = Entry::received(h.name, h.value, upper, matched == 1)
+                .and_then(|e| headers::push(entries, e));
+            if let Err(e) = pushed {
+                fault.get_or_insert(e);
+            }
+        }
+        if name.starts_with(b"x-amz-") {
+            amz_signed += matched;
+            token_signed |= name == b"x-amz-security-token";
+        } else if name == b"host" {
+            host_signed = true;
+            if matched == 0 {
+                if let Err(e) = headers::push(entries, Entry::new("host", req.host().as_bytes())) {
+                    fault.get_or_insert(e);
+                }
+            }
+        }
+        if matched == 0 && name != b"host" {
+            fault.get_or_insert(Error::MissingSignedHeader);
         }
     }
-    Ok(())
+    let token_exempt = policy.allow_unsigned_security_token
+        && !token_signed
+        && known.get("x-amz-security-token").is_some();
+    if !host_signed || known.amz != amz_signed + usize::from(token_exempt) {
+        return Err(Error::UnsignedHeader);
+    }
+    fault.map_or(Ok(()), Err)
+}
+
+/// Whether `name` is `lower` (a lower-case name) ignoring case, in one pass with no branch:
+/// `None` if not, else whether `name` has upper-case letters.
+fn name_upper(name: &[u8], lower: &[u8]) -> Option<bool> {
+    if name.len() != lower.len() {
+        return None;
+    }
+    let (mut exact, mut folded) = (0u8, 0u8);
+    for (&a, &b) in name.iter().zip(lower) {
+        exact |= a ^ b;
+        folded |= a.to_ascii_lowercase() ^ b;
+    }
+    (folded == 0).then_some(exact != 0)
+}
+
+/// [`name_upper`] as a test.
+fn same_name(name: &[u8], lower: &[u8]) -> bool {
+    name_upper(name, lower).is_some()
 }
 
 const UNSIGNED_MARKERS: [&str; 2] = ["UNSIGNED-PAYLOAD", "STREAMING-UNSIGNED-PAYLOAD-TRAILER"];
@@ -1149,6 +1219,10 @@ fn payload_line(
             _ => Err(Error::PayloadHashMismatch),
         };
     };
+    // The empty body's hash, most requests' (no marker is 64 bytes long).
+    if claimed == crate::request::EMPTY_SHA256_HEX && matches!(req.payload, Payload::Bytes([])) {
+        return Ok((PayloadHash::EMPTY, VerifiedPayload::Checked));
+    }
     let text = core::str::from_utf8(claimed).map_err(|_| Error::PayloadHash)?;
     if UNSIGNED_MARKERS.contains(&text) {
         return unsigned(policy).map(|(_, v)| (PayloadHash::verbatim(claimed), v));
@@ -1164,7 +1238,7 @@ fn payload_line(
         return Ok((PayloadHash::verbatim(claimed), VerifiedPayload::EventStream));
     }
     let mut digest = [0u8; 32];
-    decode_hex(text.as_bytes(), &mut digest).ok_or(Error::PayloadHash)?;
+    decode_hex(&HEX, text.as_bytes(), &mut digest).ok_or(Error::PayloadHash)?;
     let proved = match req.payload {
         // The empty body's hash is known (a GET's payload).
         Payload::Bytes([]) => digest == Payload::EMPTY_SHA256,
@@ -1205,5 +1279,38 @@ impl Fixed {
             payload,
             expires: heapless::String::new(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hex_tables_agree_with_to_digit() {
+        for b in 0..=255u8 {
+            let any = char::from(b)
+                .to_digit(16)
+                .map_or(16, |d| d.to_le_bytes()[0]);
+            let lower = if b.is_ascii_uppercase() { 16 } else { any };
+            assert_eq!(HEX[usize::from(b)], any, "{b}");
+            assert_eq!(LOWER_HEX[usize::from(b)], lower, "{b}");
+        }
+        let mut out = [0u8; 2];
+        assert_eq!(decode_hex(&HEX, b"aB0f", &mut out), Some(()));
+        assert_eq!(out, [0xab, 0x0f]);
+        assert_eq!(decode_hex(&LOWER_HEX, b"aB0f", &mut out), None);
+        assert_eq!(decode_hex(&HEX, b"ag0f", &mut out), None);
+        assert_eq!(decode_hex(&HEX, b"ab0", &mut out), None);
+    }
+
+    #[test]
+    fn names_match_ignoring_case_and_say_whether_upper() {
+        assert_eq!(name_upper(b"x-amz-date", b"x-amz-date"), Some(false));
+        assert_eq!(name_upper(b"X-Amz-Date", b"x-amz-date"), Some(true));
+        assert_eq!(name_upper(b"x-amz-datf", b"x-amz-date"), None);
+        assert_eq!(name_upper(b"x-amz-dat", b"x-amz-date"), None);
+        // `-` and `\r` differ by 0x20 in the other direction: not a case difference.
+        assert_eq!(name_upper(b"\r", b"-"), None);
     }
 }

@@ -87,10 +87,18 @@ impl<'a> Entry<'a> {
         }
     }
 
-    /// [`Entry::checked`] for a name already known to be a token (equal, ignoring case, to
-    /// one the verifier checked): only the value is checked.
-    pub(crate) fn with_checked_value(name: &'a str, value: &'a [u8]) -> Result<Self, Error> {
-        Self::with_value(name, value, name.bytes().any(|b| b.is_ascii_uppercase()))
+    /// [`Entry::checked`] for a received header whose name is known to be a token (equal,
+    /// ignoring case, to one of the signed list) and to have upper-case letters or not
+    /// (`upper`); `first` of its name. Only the value is checked.
+    pub(crate) fn received(
+        name: &'a str,
+        value: &'a [u8],
+        upper: bool,
+        first: bool,
+    ) -> Result<Self, Error> {
+        let mut entry = Self::with_value(name, value, upper)?;
+        entry.first = first;
+        Ok(entry)
     }
 
     /// An entry for a checked name (`upper`: whether it has upper-case letters), its value
