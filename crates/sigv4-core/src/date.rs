@@ -155,6 +155,16 @@ impl Timestamp {
         civil_checked(year, mo, d, h, mi, s)
     }
 
+    /// [`Timestamp::parse_amz_date`], with the text as an [`AmzDate`]: text that parses is
+    /// already in the one form [`Timestamp::amz_date`] writes (fixed width, zero-padded),
+    /// so it need not be written again.
+    pub(crate) fn parse_amz_date_text(input: &str) -> Result<(Self, AmzDate), Error> {
+        let time = Self::parse_amz_date(input)?;
+        let text =
+            <[u8; 16]>::try_from(input.as_bytes()).map_err(|_| Error::Date(DateFormat::AmzDate))?;
+        Ok((time, AmzDate(text)))
+    }
+
     /// Parses an HTTP date in any of the three forms RFC 7231 requires recipients to accept:
     /// IMF-fixdate `Sun, 06 Nov 1994 08:49:37 GMT`, RFC 850 `Sunday, 06-Nov-94 08:49:37 GMT`
     /// (two-digit years 70-99 are 19xx, 00-69 are 20xx) and asctime
@@ -482,6 +492,45 @@ fn put_year(out: &mut [u8], y: i64) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn amz_date_text_that_parses_is_what_amz_date_writes() {
+        // Every day of 400 years at a few times of day, and the edges of the range.
+        let mut t = Timestamp::parse_amz_date("19000101T000000Z")
+            .unwrap()
+            .unix();
+        for _ in 0..146_097 {
+            for secs in [0, 1, 3_599, 43_261, 86_399] {
+                let time = Timestamp::from_unix(t + secs).unwrap();
+                let text = time.amz_date();
+                let (parsed, kept) = Timestamp::parse_amz_date_text(text.as_str()).unwrap();
+                assert_eq!((parsed, kept), (time, text));
+            }
+            t += 86_400;
+        }
+        // Any text that parses is the text its time writes.
+        for year in ["0001", "0999", "1969", "2000", "9999"] {
+            for rest in [
+                "0101T000000Z",
+                "0229T235959Z",
+                "1231T235959Z",
+                "0630T120000Z",
+            ] {
+                let input = std::format!("{year}{rest}");
+                if let Ok((parsed, kept)) = Timestamp::parse_amz_date_text(&input) {
+                    assert_eq!(kept, parsed.amz_date(), "{input}");
+                }
+            }
+        }
+        for bad in [
+            "20150830T123600",
+            "20150830 123600Z",
+            "20150830T126000Z",
+            "20150230T123600Z",
+        ] {
+            assert!(Timestamp::parse_amz_date_text(bad).is_err(), "{bad}");
+        }
+    }
 
     const T: i64 = 784_111_777; // 1994-11-06T08:49:37Z, a Sunday
 

@@ -70,6 +70,7 @@ impl fmt::Debug for SigText {
 pub(crate) const SIG_TEXT_CAP: usize = 144;
 
 impl SigText {
+    #[cfg_attr(not(feature = "sigv4a"), allow(dead_code))]
     pub(crate) fn hex(bytes: &[u8]) -> Self {
         let mut text = [0u8; SIG_TEXT_CAP];
         let n = bytes.len().min(SIG_TEXT_CAP / 2);
@@ -77,6 +78,18 @@ impl SigText {
         Self {
             text,
             len: u8::try_from(2 * n).unwrap_or(0),
+        }
+    }
+
+    /// Lower-case hex digits as they are (a signature as sent, checked by the caller); at
+    /// most [`SIG_TEXT_CAP`] of them are kept.
+    pub(crate) fn from_digits(digits: &[u8]) -> Self {
+        let mut text = [0u8; SIG_TEXT_CAP];
+        let n = digits.len().min(SIG_TEXT_CAP);
+        text[..n].copy_from_slice(&digits[..n]);
+        Self {
+            text,
+            len: u8::try_from(n).unwrap_or(0),
         }
     }
 

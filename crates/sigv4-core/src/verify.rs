@@ -95,7 +95,7 @@ use crate::request::{Payload, Request};
 use crate::scan::{find_byte, split_byte};
 use crate::settings::{PathMode, SessionTokenMode, Settings};
 use crate::sign::SigText;
-use crate::sink::{Buf, HashSink, Sink, TextSink};
+use crate::sink::{hex32, Buf, HashSink, Sink, TextSink};
 use crate::string_to_sign as sts;
 use core::fmt;
 
@@ -188,8 +188,8 @@ pub struct Authorization {
     /// scope has no region).
     slashes: [usize; 4],
     signed_headers: Text<{ headers::MAX_SIGNED_HEADERS_LEN }>,
-    signature: [u8; SIGNATURE_CAP],
-    signature_len: usize,
+    /// The signature's hex digits as sent (lower case, checked).
+    signature: SigText,
     presigned: Option<(Timestamp, u32)>,
     /// SigV4A's `X-Amz-Region-Set` query parameter, decoded (presigned requests).
     region_set: Option<Text<REGION_SET_CAP>>,
@@ -219,8 +219,7 @@ impl Authorization {
             credential: Text::new(),
             slashes: [0; 4],
             signed_headers: Text::new(),
-            signature: [0; SIGNATURE_CAP],
-            signature_len: 0,
+            signature: SigText::from_digits(b""),
             presigned: None,
             region_set: None,
         }
@@ -338,14 +337,13 @@ impl Authorization {
         signature: &[u8],
         presigned: Option<(Timestamp, u32)>,
     ) -> Result<(), Error> {
-        let (sig, signature_len) = parse_signature(algorithm, signature)?;
+        let signature = parse_signature(algorithm, signature)?;
         let regional = algorithm == Algorithm::HmacSha256;
         self.slashes = credential_slashes(self.credential.as_bytes(), regional)
             .ok_or(Error::MalformedAuthorization)?;
         check_signed_list(self.signed_headers.as_str()).ok_or(Error::SignedHeadersList)?;
         self.algorithm = algorithm;
-        self.signature = sig;
-        self.signature_len = signature_len;
+        self.signature = signature;
         self.presigned = presigned;
         Ok(())
     }
@@ -374,10 +372,6 @@ impl Authorization {
     /// For a presigned SigV4A request, its `X-Amz-Region-Set` (decoded).
     pub fn region_set(&self) -> Option<&str> {
         self.region_set.as_ref().map(Text::as_str)
-    }
-
-    fn signature_bytes(&self) -> &[u8] {
-        &self.signature[..self.signature_len]
     }
 
     /// The access key id.
@@ -452,28 +446,41 @@ fn decode_into<const N: usize>(src: &[u8], out: &mut Text<N>) -> Option<()> {
     out.push_str(core::str::from_utf8(&bytes).ok()?).ok()
 }
 
-/// A signature of the algorithm's form, decoded: 64 lower-case hex digits (SigV4), or
-/// lower-case hex of a strict DER ECDSA signature of at most 72 bytes (SigV4A).
-fn parse_signature(
-    algorithm: Algorithm,
-    hex_text: &[u8],
-) -> Result<([u8; SIGNATURE_CAP], usize), Error> {
+/// A signature of the algorithm's form, its digits kept as sent: 64 lower-case hex digits
+/// (SigV4), or lower-case hex of a strict DER ECDSA signature of at most 72 bytes (SigV4A).
+fn parse_signature(algorithm: Algorithm, hex_text: &[u8]) -> Result<SigText, Error> {
     let len_ok = match algorithm {
         Algorithm::HmacSha256 => hex_text.len() == 64,
         Algorithm::EcdsaP256Sha256 => {
             hex_text.len().is_multiple_of(2) && hex_text.len() <= 2 * SIGNATURE_CAP
         }
     };
-    let mut sig = [0u8; SIGNATURE_CAP];
-    let n = hex_text.len() / 2;
-    if !len_ok || decode_hex(&LOWER_HEX, hex_text, &mut sig[..n]).is_none() {
+    // Branch-free over all the digits (an early exit costs more than it saves here).
+    let lower_hex = |b: u8| b.is_ascii_digit() | (b'a'..=b'f').contains(&b);
+    if !len_ok || !hex_text.iter().fold(true, |ok, &b| ok & lower_hex(b)) {
         return Err(Error::SignatureFormat);
     }
     #[cfg(feature = "sigv4a")]
-    if algorithm == Algorithm::EcdsaP256Sha256 && !crate::v4a::is_der_signature(&sig[..n]) {
-        return Err(Error::SignatureFormat);
+    if algorithm == Algorithm::EcdsaP256Sha256 {
+        let mut der = [0u8; SIGNATURE_CAP];
+        if !crate::v4a::is_der_signature(decode_signature(hex_text, &mut der)?) {
+            return Err(Error::SignatureFormat);
+        }
     }
-    Ok((sig, n))
+    Ok(SigText::from_digits(hex_text))
+}
+
+/// A SigV4A signature's hex digits (checked) decoded into `out`: its DER bytes.
+#[cfg_attr(not(feature = "sigv4a"), allow(dead_code))]
+fn decode_signature<'o>(
+    hex_text: &[u8],
+    out: &'o mut [u8; SIGNATURE_CAP],
+) -> Result<&'o [u8], Error> {
+    let der = out
+        .get_mut(..hex_text.len() / 2)
+        .ok_or(Error::SignatureFormat)?;
+    decode_hex(&LOWER_HEX, hex_text, der).ok_or(Error::SignatureFormat)?;
+    Ok(der)
 }
 
 /// `bytes[from..to]` without the whitespace `str::trim` removes (for ASCII) at either end,
@@ -921,11 +928,10 @@ where
     if !region_ok || auth.service() != policy.service {
         return Err(Error::ScopeMismatch);
     }
-    let time = request_time(&known, &auth)?;
+    let (time, amz_date) = request_time(&known, &auth)?;
     check_time(policy, &auth, time)?;
-    let amz_date = time.amz_date();
     let date = amz_date.date_stamp();
-    if date.as_str() != auth.date() {
+    if date.as_bytes() != auth.date().as_bytes() {
         return Err(Error::ScopeMismatch);
     }
     let mut entries = Entries::new();
@@ -994,14 +1000,17 @@ where
                 return Err(Error::ScopeMismatch);
             }
             let mac = key.mac(text.as_bytes());
-            if !crate::scan::ct_eq(&mac, auth.signature_bytes()) {
+            // Compared as hex: the digits sent are kept as they are, not decoded.
+            if !crate::scan::ct_eq(&hex32(&mac), auth.signature.as_bytes()) {
                 return Err(Error::SignatureMismatch);
             }
             mac
         }
         #[cfg(feature = "sigv4a")]
         (VerifyingKey::SigV4a(key), Algorithm::EcdsaP256Sha256) => {
-            if !key.verifies(text.as_bytes(), auth.signature_bytes()) {
+            let mut der = [0u8; SIGNATURE_CAP];
+            let der = decode_signature(auth.signature.as_bytes(), &mut der)?;
+            if !key.verifies(text.as_bytes(), der) {
                 return Err(Error::SignatureMismatch);
             }
             let mut h = HashSink::new();
@@ -1017,7 +1026,7 @@ where
         time,
         payload: verified_payload,
         signature: replay_key,
-        seed: SigText::hex(auth.signature_bytes()),
+        seed: auth.signature,
     })
 }
 
@@ -1079,18 +1088,21 @@ fn authentication(
     }
 }
 
-/// The time signed: `X-Amz-Date` (query or header), else the `Date` header.
-fn request_time(known: &Known<'_>, auth: &Authorization) -> Result<Timestamp, Error> {
+/// The time signed: `X-Amz-Date` (query or header), else the `Date` header; with it as
+/// `X-Amz-Date` text (an `X-Amz-Date` header that parses is already in the one form
+/// [`Timestamp::amz_date`] writes, and is taken as it is).
+fn request_time(known: &Known<'_>, auth: &Authorization) -> Result<(Timestamp, AmzDate), Error> {
     if let Some((date, _)) = auth.presigned() {
-        return Ok(date);
+        return Ok((date, date.amz_date()));
     }
     if let Some(v) = known.get("x-amz-date") {
         let s = core::str::from_utf8(v).map_err(|_| Error::MissingDate)?;
-        return Timestamp::parse_amz_date(s.trim());
+        return Timestamp::parse_amz_date_text(s.trim());
     }
     let v = known.get("date").ok_or(Error::MissingDate)?;
     let s = core::str::from_utf8(v).map_err(|_| Error::MissingDate)?;
-    Timestamp::parse_http_date(s.trim())
+    let time = Timestamp::parse_http_date(s.trim())?;
+    Ok((time, time.amz_date()))
 }
 
 fn check_time(
