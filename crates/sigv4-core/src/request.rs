@@ -193,11 +193,14 @@ impl<'a> Request<'a> {
     /// The `host` value derived from the authority: the authority without the scheme's
     /// default port.
     pub fn host(&self) -> &'a str {
-        match self.authority.rsplit_once(':') {
-            Some((host, port)) if port == self.scheme.default_port() && !host.ends_with(':') => {
-                host
-            }
-            _ => self.authority,
+        // Only a default port is dropped, so only the trailing digits are looked at (a
+        // search for the last `:` was a call to memrchr, 1% of an `http` signing).
+        let port = self.scheme.default_port();
+        let a = self.authority;
+        let cut = a.len().saturating_sub(port.len() + 1);
+        match a.get(cut..).and_then(|tail| tail.strip_prefix(':')) {
+            Some(p) if p == port && !a[..cut].ends_with(':') => &a[..cut],
+            _ => a,
         }
     }
 }
@@ -222,6 +225,20 @@ mod tests {
         assert_eq!(r.host(), "[::1]");
         r.authority = "[::1]";
         assert_eq!(r.host(), "[::1]");
+        r.scheme = Scheme::Https;
+        for (authority, host) in [
+            ("h:1443", "h:1443"),
+            ("h:44", "h:44"),
+            ("h::443", "h::443"),
+            ("\u{e9}t\u{e9}:443", "\u{e9}t\u{e9}"),
+            ("\u{e9}443", "\u{e9}443"),
+            (":443", ""),
+            ("443", "443"),
+            ("", ""),
+        ] {
+            r.authority = authority;
+            assert_eq!(r.host(), host, "{authority}");
+        }
     }
 
     #[test]
