@@ -7,7 +7,7 @@ use crate::error::Error;
 use crate::key::SigningKey;
 use crate::request::Request;
 use crate::settings::Settings;
-use crate::sink::{hex32, Sink, Spare, TextSink};
+use crate::sink::{hex32, Buf, Sink, TextSink};
 use crate::string_to_sign as sts;
 use core::fmt;
 
@@ -113,7 +113,7 @@ impl SigText {
 /// name).
 #[derive(Clone)]
 pub struct HeaderSignature<'a> {
-    authorization: Spare<AUTHORIZATION_CAP>,
+    authorization: Buf<AUTHORIZATION_CAP>,
     amz_date: AmzDate,
     content_sha256: Option<PayloadHash>,
     security_token: Option<&'a str>,
@@ -264,7 +264,7 @@ pub(crate) fn sign_then_with<'a, R>(
         |canonical, fixed, signature| {
             // Built here and written in place: never moved.
             let mut signed = HeaderSignature {
-                authorization: Spare::new(),
+                authorization: Buf::new(),
                 amz_date: fixed.amz_date,
                 content_sha256: ctx.settings.content_sha256_header.then_some(fixed.payload),
                 security_token: ctx.session_token,
@@ -320,7 +320,7 @@ pub(crate) fn compute_signature(
     fixed: &Fixed,
     key: Key<'_>,
 ) -> Result<SigText, Error> {
-    let mut text = Spare::<STRING_TO_SIGN_CAP>::new();
+    let mut text = Buf::<STRING_TO_SIGN_CAP>::new();
     sts::write_for(&mut text, canonical, &fixed.amz_date);
     Ok(match key {
         Key::Hmac(k) => SigText::from_hex64(hex32(&k.mac(text.as_bytes()))),

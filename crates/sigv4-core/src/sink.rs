@@ -111,53 +111,6 @@ impl<const N: usize> Sink for Buf<N> {
     }
 }
 
-/// [`Buf`] in storage that is not zeroed when made, for a capacity rarely filled: the
-/// `Authorization` value (room for 1.5 KB, most about 200 bytes), a presigned query's
-/// signed header list (a kilobyte, most a few names) and the string to sign. Zeroing
-/// them was a memset of 2.5 KB per signing. Each write is a copy loop, so [`Buf`] stays
-/// the buffer the canonical request's many short writes go through.
-#[derive(Clone)]
-pub(crate) struct Spare<const N: usize> {
-    buf: heapless::Vec<u8, N>,
-    overflow: bool,
-}
-
-impl<const N: usize> Spare<N> {
-    pub(crate) const fn new() -> Self {
-        Self {
-            buf: heapless::Vec::new(),
-            overflow: false,
-        }
-    }
-
-    pub(crate) fn as_bytes(&self) -> &[u8] {
-        &self.buf
-    }
-
-    /// Only ASCII is ever written, so this never falls back to the empty string.
-    pub(crate) fn as_str(&self) -> &str {
-        core::str::from_utf8(&self.buf).unwrap_or_default()
-    }
-
-    pub(crate) fn overflowed(&self) -> bool {
-        self.overflow
-    }
-}
-
-impl<const N: usize> Sink for Spare<N> {
-    fn put(&mut self, bytes: &[u8]) {
-        if self.buf.extend_from_slice(bytes).is_err() {
-            self.overflow = true;
-        }
-    }
-
-    fn byte(&mut self, b: u8) {
-        if self.buf.push(b).is_err() {
-            self.overflow = true;
-        }
-    }
-}
-
 /// Feeds SHA-256 through a stack buffer, so the many short writes of a canonical request
 /// reach the hash as whole blocks.
 pub(crate) struct HashSink {
@@ -333,24 +286,6 @@ fn hex_digit(n: u8) -> u8 {
 
 #[cfg(test)]
 mod tests {
-    use super::{Buf, Sink, Spare};
-
-    #[test]
-    fn spare_and_buf_keep_what_fits_and_record_what_does_not() {
-        let (mut spare, mut buf) = (Spare::<5>::new(), Buf::<5>::new());
-        for piece in [&b"ab"[..], b"cd", b"efg", b""] {
-            spare.put(piece);
-            buf.put(piece);
-        }
-        spare.byte(b'h');
-        buf.byte(b'h');
-        assert_eq!((spare.as_str(), spare.overflowed()), ("abcdh", true));
-        assert_eq!((buf.as_str(), buf.overflowed()), ("abcdh", true));
-        let mut fits = Spare::<5>::new();
-        fits.put(b"abcde");
-        assert_eq!((fits.as_bytes(), fits.overflowed()), (&b"abcde"[..], false));
-    }
-
     #[test]
     fn hex_is_lower_case_hex_of_every_byte() {
         let mut bytes = [0u8; 32];

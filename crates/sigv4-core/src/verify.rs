@@ -95,7 +95,7 @@ use crate::request::{Payload, Request};
 use crate::scan::{find_byte, split_byte};
 use crate::settings::{PathMode, SessionTokenMode, Settings};
 use crate::sign::SigText;
-use crate::sink::{hex32, HashSink, Sink, Spare, TextSink};
+use crate::sink::{hex32, Buf, HashSink, Sink, TextSink};
 use crate::string_to_sign as sts;
 use core::fmt;
 
@@ -982,7 +982,7 @@ where
         &fixed,
         &mut pairs,
     )?;
-    let mut text = Spare::<{ crate::sign::STRING_TO_SIGN_CAP }>::new();
+    let mut text = Buf::<{ crate::sign::STRING_TO_SIGN_CAP }>::new();
     sts::write_for(&mut text, &canonical, &fixed.amz_date);
     if let Some((creq_out, sts_out)) = texts {
         let mut creq = TextSink::new(creq_out);

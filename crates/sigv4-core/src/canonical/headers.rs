@@ -149,7 +149,7 @@ fn scan_value(v: &[u8]) -> (bool, bool) {
 }
 
 pub(crate) type Entries<'a> = heapless::Vec<Entry<'a>, MAX_HEADERS>;
-pub(crate) type SignedList = crate::sink::Spare<MAX_SIGNED_HEADERS_LEN>;
+pub(crate) type SignedList = crate::sink::Buf<MAX_SIGNED_HEADERS_LEN>;
 
 /// `!#$%&'*+-.^_`|~`, digits and letters (RFC 9110 `tchar`), as a table.
 const TCHAR: [bool; 256] = {
