@@ -62,7 +62,9 @@ fn is_default_unsigned(name: &str) -> bool {
         19 => &["proxy-authorization"],
         _ => return false,
     };
-    candidates.iter().any(|n| n.eq_ignore_ascii_case(name))
+    candidates
+        .iter()
+        .any(|n| crate::canonical::headers::same_name(name.as_bytes(), n.as_bytes()))
 }
 
 /// Signing settings. [`Settings::service`] and [`Settings::s3`] are the two starting points.

@@ -81,7 +81,7 @@
 //!   be hashed while it is read, and refused if it differs (the hyper layer does this).
 //! - **The clock.** `policy.now` must come from a clock the client cannot move.
 
-use crate::canonical::headers::{Entries, Entry};
+use crate::canonical::headers::{name_upper, same_name, Entries, Entry};
 use crate::canonical::query::{self, Params};
 use crate::canonical::Ctx;
 use crate::canonical::{
@@ -876,9 +876,7 @@ impl<'a> Known<'a> {
         for h in req.headers {
             let name = h.name.as_bytes();
             known.amz += usize::from(name.get(..6).is_some_and(|p| same_name(p, b"x-amz-")));
-            let found = KNOWN
-                .iter()
-                .position(|k| k.len() == name.len() && same_name(name, k.as_bytes()));
+            let found = KNOWN.iter().position(|k| same_name(name, k.as_bytes()));
             if let Some(i) = found {
                 known.repeated[i] |= known.values[i].is_some();
                 known.values[i] = known.values[i].or(Some(h.value));
@@ -1178,25 +1176,6 @@ fn signed_entries<'a>(
     fault.map_or(Ok(()), Err)
 }
 
-/// Whether `name` is `lower` (a lower-case name) ignoring case, in one pass with no branch:
-/// `None` if not, else whether `name` has upper-case letters.
-fn name_upper(name: &[u8], lower: &[u8]) -> Option<bool> {
-    if name.len() != lower.len() {
-        return None;
-    }
-    let (mut exact, mut folded) = (0u8, 0u8);
-    for (&a, &b) in name.iter().zip(lower) {
-        exact |= a ^ b;
-        folded |= a.to_ascii_lowercase() ^ b;
-    }
-    (folded == 0).then_some(exact != 0)
-}
-
-/// [`name_upper`] as a test.
-fn same_name(name: &[u8], lower: &[u8]) -> bool {
-    name_upper(name, lower).is_some()
-}
-
 const UNSIGNED_MARKERS: [&str; 2] = ["UNSIGNED-PAYLOAD", "STREAMING-UNSIGNED-PAYLOAD-TRAILER"];
 /// The signed aws-chunked markers of each algorithm, whose bodies are checked chunk by
 /// chunk. A marker of the other algorithm (SigV4A's on a SigV4 request, or the reverse) is
@@ -1314,15 +1293,5 @@ mod tests {
         assert_eq!(decode_hex(&LOWER_HEX, b"aB0f", &mut out), None);
         assert_eq!(decode_hex(&HEX, b"ag0f", &mut out), None);
         assert_eq!(decode_hex(&HEX, b"ab0", &mut out), None);
-    }
-
-    #[test]
-    fn names_match_ignoring_case_and_say_whether_upper() {
-        assert_eq!(name_upper(b"x-amz-date", b"x-amz-date"), Some(false));
-        assert_eq!(name_upper(b"X-Amz-Date", b"x-amz-date"), Some(true));
-        assert_eq!(name_upper(b"x-amz-datf", b"x-amz-date"), None);
-        assert_eq!(name_upper(b"x-amz-dat", b"x-amz-date"), None);
-        // `-` and `\r` differ by 0x20 in the other direction: not a case difference.
-        assert_eq!(name_upper(b"\r", b"-"), None);
     }
 }

@@ -148,6 +148,25 @@ fn scan_value(v: &[u8]) -> (bool, bool) {
     (!bad, !(special | doubled | ends))
 }
 
+/// Whether `name` is `lower` (a lower-case name) ignoring case, in one pass with no branch:
+/// `None` if not, else whether `name` has upper-case letters.
+pub(crate) fn name_upper(name: &[u8], lower: &[u8]) -> Option<bool> {
+    if name.len() != lower.len() {
+        return None;
+    }
+    let (mut exact, mut folded) = (0u8, 0u8);
+    for (&a, &b) in name.iter().zip(lower) {
+        exact |= a ^ b;
+        folded |= a.to_ascii_lowercase() ^ b;
+    }
+    (folded == 0).then_some(exact != 0)
+}
+
+/// [`name_upper`] as a test.
+pub(crate) fn same_name(name: &[u8], lower: &[u8]) -> bool {
+    name_upper(name, lower).is_some()
+}
+
 pub(crate) type Entries<'a> = heapless::Vec<Entry<'a>, MAX_HEADERS>;
 pub(crate) type SignedList = crate::sink::Buf<MAX_SIGNED_HEADERS_LEN>;
 
@@ -312,6 +331,16 @@ pub(crate) fn check_signed_len(entries: &[Entry<'_>]) -> Result<(), Error> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn names_match_ignoring_case_and_say_whether_upper() {
+        assert_eq!(name_upper(b"x-amz-date", b"x-amz-date"), Some(false));
+        assert_eq!(name_upper(b"X-Amz-Date", b"x-amz-date"), Some(true));
+        assert_eq!(name_upper(b"x-amz-datf", b"x-amz-date"), None);
+        assert_eq!(name_upper(b"x-amz-dat", b"x-amz-date"), None);
+        // `-` and `\r` differ by 0x20 in the other direction: not a case difference.
+        assert_eq!(name_upper(b"\r", b"-"), None);
+    }
 
     struct Buf(heapless::String<256>);
     impl Sink for Buf {
