@@ -501,6 +501,59 @@ fn each_rejection_has_its_own_error() {
     );
 }
 
+/// `headers` with `name`'s value set by `set` (or the header dropped when it returns `None`).
+fn with_header(
+    headers: &[(String, String)],
+    name: &str,
+    set: impl Fn(&str) -> Option<String>,
+) -> Vec<(String, String)> {
+    headers
+        .iter()
+        .filter_map(|(n, v)| {
+            if n == name {
+                set(v).map(|v| (n.clone(), v))
+            } else {
+                Some((n.clone(), v.clone()))
+            }
+        })
+        .collect()
+}
+
+#[test]
+fn header_faults_come_in_a_fixed_order_and_names_match_in_any_case() {
+    let (headers, t) = vanilla_signed("20240301T120000Z", &[("x-custom", "v")]);
+    assert!(check(&headers, "", t).is_ok());
+    // Names in any case still match the signed list, values as sent.
+    let shouted: Vec<(String, String)> = headers
+        .iter()
+        .map(|(n, v)| (n.to_ascii_uppercase(), v.clone()))
+        .collect();
+    assert!(check(&shouted, "", t).is_ok());
+
+    let missing = with_header(&headers, "x-custom", |_| None);
+    assert_eq!(
+        check(&missing, "", t).err(),
+        Some(Error::MissingSignedHeader)
+    );
+    // Before the key is looked up.
+    let unknown = with_authorization(&missing, |v| *v = v.replace(AK, "AKIDUNKNOWN"));
+    assert_eq!(
+        check(&unknown, "", t).err(),
+        Some(Error::MissingSignedHeader)
+    );
+    // A malformed signed value, likewise.
+    let control = with_header(&headers, "x-custom", |_| Some("a\u{1}b".into()));
+    let control = with_authorization(&control, |v| *v = v.replace(AK, "AKIDUNKNOWN"));
+    assert_eq!(check(&control, "", t).err(), Some(Error::HeaderValue));
+    // An unsigned x-amz-* header first, wherever it sorts.
+    let mut both = missing.clone();
+    both.push(("x-amz-zzz".into(), "added later".into()));
+    assert_eq!(check(&both, "", t).err(), Some(Error::UnsignedHeader));
+    let mut both = missing;
+    both.push(("X-Amz-Aaa".into(), "added later".into()));
+    assert_eq!(check(&both, "", t).err(), Some(Error::UnsignedHeader));
+}
+
 /// A GET of `https://api.example.com/x` presigned for 60 s at 2024-03-01 12:00:00: the
 /// query and the time.
 fn presigned_get_60s() -> (String, Timestamp) {
