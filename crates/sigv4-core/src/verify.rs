@@ -49,7 +49,8 @@
 //!   ([`Error::UnsignedPayload`]); aws-chunked bodies get a [`ChunkSigner`] chained from
 //!   the request's own signature ([`Verified::chunk_signer`]), so every chunk and the
 //!   trailer are checked in order.
-//! - **The comparison** is constant-time (`subtle`), and only after every check above.
+//! - **The comparison** is constant-time (every byte's difference ORed together, then
+//!   `subtle` on the result), and only after every check above.
 //! - **Bounds.** Everything lives in fixed stack buffers: too many headers or parameters,
 //!   or an overlong credential or header list, is an error, never an allocation or a
 //!   panic. The fuzz targets in `fuzz/` hold the verifier to this on signed-then-mutated
