@@ -159,7 +159,7 @@ pub(crate) fn presign_then_with<'a, R>(
             expires: fixed.expires.clone(),
             region_set: ctx.region_set,
             session_token: ctx.session_token,
-            signature,
+            signature: *signature,
         };
         headers::write_signed(&mut query.signed_headers, canonical.headers());
         debug_assert!(!query.signed_headers.overflowed());

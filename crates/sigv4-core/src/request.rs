@@ -1,6 +1,7 @@
 //! The request view: borrowed slices of a request the caller owns.
 
 use crate::error::Error;
+use crate::scan;
 
 /// One header as the caller will send it. Names are matched case-insensitively; values are
 /// bytes (HTTP allows obs-text), trimmed and folded when canonicalised.
@@ -172,13 +173,22 @@ impl<'a> Request<'a> {
         } else {
             return Err(Error::Url);
         };
-        let rest = rest.split_once('#').map_or(rest, |(before, _)| before);
-        let end = rest.find(['/', '?']).unwrap_or(rest.len());
-        let (authority, target) = rest.split_at(end);
-        if authority.is_empty() || authority.contains('@') {
+        // The authority ends at `/`, `?` or `#`, the path at `?` or `#`, the query at `#`:
+        // found eight bytes at a time. (Searches for each delimiter in turn were 7% of
+        // signing a GET: calls to memchr, and a search for either of two chars.)
+        let b = rest.as_bytes();
+        let authority_end = scan::find_any(b, [b'/', b'?', b'#']).unwrap_or(b.len());
+        let authority = &rest[..authority_end];
+        if authority.is_empty() || scan::find_byte(authority.as_bytes(), b'@').is_some() {
             return Err(Error::Url);
         }
-        let (path, query) = target.split_once('?').unwrap_or((target, ""));
+        let path_end = authority_end
+            + scan::find_any(&b[authority_end..], [b'?', b'#']).unwrap_or(b.len() - authority_end);
+        let path = &rest[authority_end..path_end];
+        let query = match rest[path_end..].strip_prefix('?') {
+            Some(q) => &q[..scan::find_byte(q.as_bytes(), b'#').unwrap_or(q.len())],
+            None => "",
+        };
         Ok(Self {
             method,
             scheme,
@@ -264,6 +274,30 @@ mod tests {
             Request::from_url("GET", "https:///x", &[], Payload::Unsigned),
             Err(Error::Url)
         );
+        // Each delimiter ends only the parts before it, and a fragment ends everything.
+        for (url, parts) in [
+            ("https://h", ("h", "", "")),
+            ("https://h#f?x/y", ("h", "", "")),
+            ("https://h/p#f?x", ("h", "/p", "")),
+            ("https://h/p?a#b?c", ("h", "/p", "a")),
+            ("https://h?a/b?c", ("h", "", "a/b?c")),
+            ("https://h/a?", ("h", "/a", "")),
+            ("https://h/a@b?c@d", ("h", "/a@b", "c@d")),
+            (
+                "https://\u{e9}/\u{e9}?\u{e9}#\u{e9}",
+                ("\u{e9}", "/\u{e9}", "\u{e9}"),
+            ),
+        ] {
+            let r = Request::from_url("GET", url, &[], Payload::Unsigned).unwrap();
+            assert_eq!((r.authority, r.path, r.query), parts, "{url}");
+        }
+        for url in ["https://u@h/", "https://#x", "https://?x", "https://u:p@h"] {
+            assert_eq!(
+                Request::from_url("GET", url, &[], Payload::Unsigned),
+                Err(Error::Url),
+                "{url}"
+            );
+        }
     }
 
     #[test]

@@ -9,25 +9,36 @@ const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
 const HIGHS: u64 = u64::from_ne_bytes([0x80; 8]);
 
 /// The index of the first `needle` in `hay`.
+#[inline]
 pub(crate) fn find_byte(hay: &[u8], needle: u8) -> Option<usize> {
-    let pattern = ONES * u64::from(needle);
+    find_any(hay, [needle])
+}
+
+/// The index of the first byte of `hay` that is one of `needles`.
+#[inline]
+pub(crate) fn find_any<const N: usize>(hay: &[u8], needles: [u8; N]) -> Option<usize> {
     let mut words = hay.chunks_exact(8);
     let mut offset = 0;
     for word in &mut words {
         let mut bytes = [0u8; 8];
         bytes.copy_from_slice(word);
+        let word = u64::from_le_bytes(bytes);
         // A zero byte of `x` (a byte equal to the needle) sets its high bit here; a byte
         // above it may be set falsely only when a lower one is truly zero, so the lowest
-        // set bit (little-endian order) is exact.
-        let x = u64::from_le_bytes(bytes) ^ pattern;
-        let found = x.wrapping_sub(ONES) & !x & HIGHS;
+        // set bit (little-endian order) is exact, for each needle and so for all of them.
+        let found = needles.iter().fold(0, |found, &needle| {
+            let x = word ^ (ONES * u64::from(needle));
+            found | (x.wrapping_sub(ONES) & !x & HIGHS)
+        });
         if found != 0 {
             return Some(offset + usize::try_from(found.trailing_zeros() / 8).unwrap_or(8));
         }
         offset += 8;
     }
     let rest = words.remainder();
-    rest.iter().position(|&b| b == needle).map(|i| offset + i)
+    rest.iter()
+        .position(|b| needles.contains(b))
+        .map(|i| offset + i)
 }
 
 /// Whether `hay` has an ASCII control character (below 0x20, or DEL) or `extra`.
@@ -117,6 +128,25 @@ mod tests {
                 text[at] = b'a';
             }
             assert_eq!(find_byte(&text[..len], b','), None);
+        }
+        // Any of several needles: the first of any of them.
+        for len in 0..text.len() {
+            for (at, other) in [
+                (0, len),
+                (len / 2, len.saturating_sub(1)),
+                (len.saturating_sub(1), 0),
+            ] {
+                let mut text = [b'a'; 40];
+                if at < len {
+                    text[at] = b'#';
+                }
+                if other < len && other > at {
+                    text[other] = b'?';
+                }
+                let want = text[..len].iter().position(|&b| b == b'#' || b == b'?');
+                assert_eq!(find_any(&text[..len], [b'?', b'#']), want, "{len} {at}");
+                assert_eq!(find_any(&text[..len], [b'?', b'/', b'#']), want);
+            }
         }
         let near = [0x2b, 0x2d, 0xac, 0x00, 0x01, 0x2c];
         assert_eq!(find_byte(&near, b','), Some(5));

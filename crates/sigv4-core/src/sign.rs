@@ -57,7 +57,7 @@ pub(crate) enum Key<'k> {
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub(crate) struct SigText {
     text: [u8; SIG_TEXT_CAP],
-    len: u8,
+    pub(crate) len: u8,
 }
 
 impl fmt::Debug for SigText {
@@ -118,7 +118,8 @@ pub struct HeaderSignature<'a> {
     content_sha256: Option<PayloadHash>,
     security_token: Option<&'a str>,
     region_set: Option<&'a str>,
-    signature: SigText,
+    /// The signature is the `Authorization` value's last `signature_len` bytes.
+    signature_len: u8,
 }
 
 impl<'a> HeaderSignature<'a> {
@@ -151,7 +152,9 @@ impl<'a> HeaderSignature<'a> {
     /// The signature in lower-case hex: 64 digits (an HMAC) for SigV4, the DER encoding of
     /// the ECDSA signature (at most 144 digits) for SigV4A.
     pub fn signature(&self) -> &str {
-        self.signature.as_str()
+        let auth = self.authorization.as_bytes();
+        let digits = &auth[auth.len().saturating_sub(usize::from(self.signature_len))..];
+        core::str::from_utf8(digits).unwrap_or_default()
     }
 
     /// Every header to set, as lower-case `(name, value)` pairs.
@@ -269,9 +272,9 @@ pub(crate) fn sign_then_with<'a, R>(
                 content_sha256: ctx.settings.content_sha256_header.then_some(fixed.payload),
                 security_token: ctx.session_token,
                 region_set: ctx.region_set,
-                signature,
+                signature_len: signature.len,
             };
-            signed.write_authorization(ctx, canonical);
+            signed.write_authorization(ctx, canonical, signature);
             f(&signed)
         },
     )
@@ -284,7 +287,7 @@ pub(crate) fn signed<R>(
     ctx: &Ctx<'_, '_>,
     location: Location,
     key: Key<'_>,
-    build: impl FnOnce(&Canonical<'_, '_>, &Fixed, SigText) -> R,
+    build: impl FnOnce(&Canonical<'_, '_>, &Fixed, &SigText) -> R,
 ) -> Result<R, Error> {
     ctx.validate()?;
     let fixed = Fixed::new(req, ctx, location)?;
@@ -293,12 +296,18 @@ pub(crate) fn signed<R>(
     // The same limit a verifier holds the list to; within it every buffer holding the list
     // (the `Authorization` value, a presigned query's) fits.
     crate::canonical::headers::check_signed_len(canonical.headers())?;
-    let signature = compute_signature(&canonical, &fixed, key)?;
-    Ok(build(&canonical, &fixed, signature))
+    // Lent to `build`, not moved: its 145 bytes were copied four times on the way.
+    let signature = compute_signature(&canonical, &fixed, key);
+    Ok(build(&canonical, &fixed, &signature))
 }
 
 impl HeaderSignature<'_> {
-    fn write_authorization(&mut self, ctx: &Ctx<'_, '_>, canonical: &Canonical<'_, '_>) {
+    fn write_authorization(
+        &mut self,
+        ctx: &Ctx<'_, '_>,
+        canonical: &Canonical<'_, '_>,
+        signature: &SigText,
+    ) {
         let sink = &mut self.authorization;
         sink.put(ctx.algorithm().as_str().as_bytes());
         sink.put(b" Credential=");
@@ -308,7 +317,7 @@ impl HeaderSignature<'_> {
         sink.put(b", SignedHeaders=");
         crate::canonical::headers::write_signed(sink, canonical.headers());
         sink.put(b", Signature=");
-        sink.put(self.signature.as_bytes());
+        sink.put(signature.as_bytes());
         debug_assert!(!sink.overflowed());
     }
 }
@@ -319,14 +328,14 @@ pub(crate) fn compute_signature(
     canonical: &Canonical<'_, '_>,
     fixed: &Fixed,
     key: Key<'_>,
-) -> Result<SigText, Error> {
+) -> SigText {
     let mut text = Buf::<STRING_TO_SIGN_CAP>::new();
     sts::write_for(&mut text, canonical, &fixed.amz_date);
-    Ok(match key {
+    match key {
         Key::Hmac(k) => SigText::from_hex64(hex32(&k.mac(text.as_bytes()))),
         #[cfg(feature = "sigv4a")]
         Key::Ecdsa(k) => k.sign_text(text.as_bytes()),
-    })
+    }
 }
 
 /// The longest string to sign: algorithm, date, the longest scope, the hash, newlines.
