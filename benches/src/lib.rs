@@ -103,7 +103,6 @@ pub fn time() -> Timestamp {
     TIME
 }
 
-
 pub fn service(w: &Workload) -> (&'static str, &'static str) {
     if w.s3 {
         ("s3", "us-east-1")

@@ -86,6 +86,35 @@ impl Scope {
         })
     }
 
+    /// [`Scope::build_on`] for a caller that holds the scope's text already, in its one
+    /// form (`date/region/service/aws4_request`, or `date/service/aws4_request`) with
+    /// `time`'s date: the verifier, whose credential carries it. One copy, where
+    /// [`Scope::build_on`] appends six pieces.
+    pub(crate) fn from_text(
+        time: Timestamp,
+        text: &str,
+        region: Option<&str>,
+        service: &str,
+    ) -> Result<Self, Error> {
+        let region_plain = match region {
+            Some(region) => check_part(region).ok_or(Error::Region)?,
+            None => true,
+        };
+        let service_plain = check_part(service).ok_or(Error::Service)?;
+        let mut scope = Self {
+            days: time.days(),
+            text: heapless::String::new(),
+            region_len: region.map(str::len),
+            plain: region_plain && service_plain,
+        };
+        scope.text.push_str(text).map_err(|_| Error::Service)?;
+        let fits = scope.text.len() > 9 && scope.text.ends_with("/aws4_request");
+        if !fits || scope.region() != region.unwrap_or_default() || scope.service() != service {
+            return Err(Error::Service);
+        }
+        Ok(scope)
+    }
+
     /// Whether this is a SigV4A scope (no region).
     pub fn is_without_region(&self) -> bool {
         self.region_len.is_none()
@@ -298,6 +327,49 @@ fn hmac(key: &[u8], data: &[u8]) -> [u8; 32] {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_scope_from_its_text_is_the_scope_built_from_its_parts() {
+        let t = Timestamp::parse_amz_date("20240101T120000Z").unwrap();
+        let date = t.date_stamp();
+        for (region, service) in [
+            (Some("us-east-1"), "s3"),
+            (None, "s3"),
+            (Some("r~"), "s.3_x"),
+            (Some("eu+1"), "a%b"),
+        ] {
+            let built = Scope::build_on(t, &date, region, service).unwrap();
+            let from = Scope::from_text(t, built.as_str(), region, service).unwrap();
+            assert!(from == built, "{}", built.as_str());
+            assert_eq!(
+                (from.region(), from.service()),
+                (built.region(), built.service())
+            );
+            assert_eq!(from.plain, built.plain);
+        }
+        // Text that is not the parts' scope, and parts that are not valid, are refused.
+        for (text, region, service) in [
+            (
+                "20240101/us-east-1/s3/aws4_request",
+                Some("us-east-2"),
+                "s3",
+            ),
+            (
+                "20240101/us-east-1/s3/aws4_request",
+                Some("us-east-1"),
+                "s4",
+            ),
+            ("20240101/us-east-1/s3/aws4_request", None, "s3"),
+            ("20240101/us-east-1/s3/aws4", Some("us-east-1"), "s3"),
+            ("20240101/a b/s3/aws4_request", Some("a b"), "s3"),
+            ("20240101//s3/aws4_request", Some(""), "s3"),
+        ] {
+            assert!(
+                Scope::from_text(t, text, region, service).is_err(),
+                "{text}"
+            );
+        }
+    }
 
     #[test]
     fn encodes_like_the_general_encoder() {

@@ -159,13 +159,37 @@ impl<'a> HeaderSignature<'a> {
 
     /// Every header to set, as lower-case `(name, value)` pairs.
     pub fn headers(&self) -> impl Iterator<Item = (&'static str, &str)> {
+        self.header_bytes()
+            .map(|(name, value)| (name, core::str::from_utf8(value).unwrap_or_default()))
+    }
+
+    /// [`HeaderSignature::headers`] with the values as bytes, for a client whose header
+    /// values are bytes (`http::HeaderValue::from_bytes`). The values are text, but handing
+    /// them out as `&str` checks each one as UTF-8 first, a check such a client makes
+    /// again.
+    ///
+    /// ```
+    /// # use sigv4_core::{sign, Header, Payload, Request, Settings, SigningKey, SigningParams, Timestamp};
+    /// # let time = Timestamp::parse_amz_date("20130524T000000Z")?;
+    /// # let key = SigningKey::derive("wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", time, "us-east-1", "s3")?;
+    /// # let params = SigningParams { access_key_id: "AKIAIOSFODNN7EXAMPLE", session_token: None, key: &key, time, settings: Settings::s3() };
+    /// # let req = Request::from_url("GET", "https://examplebucket.s3.amazonaws.com/test.txt", &[], Payload::Unsigned)?;
+    /// let signed = sign(&req, &params)?;
+    /// let bytes: Vec<_> = signed.header_bytes().collect();
+    /// let text: Vec<_> = signed.headers().map(|(n, v)| (n, v.as_bytes())).collect();
+    /// assert_eq!(bytes, text);
+    /// # Ok::<(), sigv4_core::Error>(())
+    /// ```
+    pub fn header_bytes(&self) -> impl Iterator<Item = (&'static str, &[u8])> {
         [
-            Some(("authorization", self.authorization())),
-            Some(("x-amz-date", self.x_amz_date())),
-            self.x_amz_content_sha256()
-                .map(|v| ("x-amz-content-sha256", v)),
-            self.security_token.map(|v| ("x-amz-security-token", v)),
-            self.region_set.map(|v| ("x-amz-region-set", v)),
+            Some(("authorization", self.authorization.as_bytes())),
+            Some(("x-amz-date", &self.amz_date.as_bytes()[..])),
+            self.content_sha256
+                .as_ref()
+                .map(|v| ("x-amz-content-sha256", v.as_bytes())),
+            self.security_token
+                .map(|v| ("x-amz-security-token", v.as_bytes())),
+            self.region_set.map(|v| ("x-amz-region-set", v.as_bytes())),
         ]
         .into_iter()
         .flatten()

@@ -241,10 +241,13 @@ impl Authorization {
             let (start, stop) = trim_range(bytes, from, end);
             let part = &bytes[start..stop];
             let eq = find_byte(part, b'=').ok_or(E)?;
-            let slot = match &part[..eq] {
-                b"Credential" => &mut credential,
-                b"SignedHeaders" => &mut signed,
-                b"Signature" => &mut signature,
+            // Told apart by length, then compared as arrays: a slice pattern was a call to
+            // memcmp for each name.
+            let key = &part[..eq];
+            let slot = match key.len() {
+                10 if key == *b"Credential" => &mut credential,
+                13 if key == *b"SignedHeaders" => &mut signed,
+                9 if key == *b"Signature" => &mut signature,
                 _ => return Err(E),
             };
             if slot.replace(start + eq + 1..stop).is_some() {
@@ -379,6 +382,12 @@ impl Authorization {
     /// The access key id.
     pub fn access_key_id(&self) -> &str {
         self.part(0)
+    }
+
+    /// The credential after the access key id: `date/region/service/aws4_request`.
+    fn scope_text(&self) -> &str {
+        let text = self.credential.as_str();
+        text.get(self.slashes[0] + 1..).unwrap_or_default()
     }
 
     /// The scope's date, `YYYYMMDD`.
@@ -938,11 +947,9 @@ where
     let mut entries = Entries::new();
     signed_entries(req, policy, &known, auth.signed_headers(), &mut entries)?;
     let (payload, verified_payload) = payload_line(req, &known, policy, &auth)?;
-    let scope = if auth.is_v4a() {
-        Scope::build_on(time, &date, None, auth.service())?
-    } else {
-        Scope::build_on(time, &date, Some(auth.region()), auth.service())?
-    };
+    // The credential's scope text is the scope's (its date is the request's, checked above).
+    let region = (!auth.is_v4a()).then(|| auth.region());
+    let scope = Scope::from_text(time, auth.scope_text(), region, auth.service())?;
     let key = lookup(auth.access_key_id(), &scope);
     let key = match key {
         None if auth.is_v4a() && !cfg!(feature = "sigv4a") => {
@@ -1020,10 +1027,12 @@ where
         }
         _ => return Err(Error::UnsupportedAlgorithm),
     };
+    // What borrowed the scope is done with, so it is moved into the result, not copied.
+    drop(pairs);
     Ok(Verified {
         algorithm: auth.algorithm,
         access_key_id,
-        scope: scope.clone(),
+        scope,
         time,
         payload: verified_payload,
         signature: replay_key,

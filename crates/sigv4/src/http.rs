@@ -125,7 +125,7 @@ impl Signer {
             let payload = self.payload_for_views(views, body)?;
             let req = view(method, uri, views, payload)?;
             self.sign_then(creds, &req, |signed| {
-                header_values(signed.headers(), &mut values)
+                header_values(signed.header_bytes(), &mut values)
             })
         })?;
         // Room for exactly what is added (a larger reserve could grow a map that fits).
@@ -319,23 +319,22 @@ fn with_views<T>(headers: &HeaderMap, f: impl FnOnce(&[Header<'_>]) -> T) -> T {
     if headers.len() > VIEWS_ON_STACK {
         return f(&views(headers));
     }
-    let mut buf = [Header {
-        name: "",
-        value: b"",
-    }; VIEWS_ON_STACK];
-    for (slot, (n, v)) in buf.iter_mut().zip(headers.iter()) {
-        *slot = Header {
+    // Filled as far as the map goes: an array would first be set whole (1 KiB).
+    let mut buf = heapless::Vec::<Header<'_>, VIEWS_ON_STACK>::new();
+    for (n, v) in headers {
+        // Within capacity: the length was checked above.
+        let _ = buf.push(Header {
             name: n.as_str(),
             value: v.as_bytes(),
-        };
+        });
     }
-    f(&buf[..headers.len()])
+    f(&buf)
 }
 
 /// The signature headers as `http` values (the authorization and the token marked
 /// sensitive), at most five, into `out`.
 fn header_values<'a>(
-    signed: impl Iterator<Item = (&'static str, &'a str)>,
+    signed: impl Iterator<Item = (&'static str, &'a [u8])>,
     out: &mut [Option<(HeaderName, HeaderValue)>; 5],
 ) -> Result<(), Error> {
     for (slot, (name, value)) in out.iter_mut().zip(signed) {
@@ -350,16 +349,18 @@ fn header_values<'a>(
 
 /// A signature header's value. The payload hashes that recur (the empty body's, the
 /// unsigned marker) are static values: no allocation.
-fn header_value(value: &str) -> Result<HeaderValue, Error> {
+fn header_value(value: &[u8]) -> Result<HeaderValue, Error> {
     const EMPTY: &str = Payload::EMPTY_SHA256_HEX;
     const UNSIGNED: &str = match Payload::Unsigned.marker() {
         Some(marker) => marker,
         None => "",
     };
-    match value {
-        EMPTY => Ok(HeaderValue::from_static(EMPTY)),
-        UNSIGNED => Ok(HeaderValue::from_static(UNSIGNED)),
-        _ => HeaderValue::from_str(value).map_err(|e| Error::Http(e.to_string())),
+    if value == EMPTY.as_bytes() {
+        Ok(HeaderValue::from_static(EMPTY))
+    } else if value == UNSIGNED.as_bytes() {
+        Ok(HeaderValue::from_static(UNSIGNED))
+    } else {
+        HeaderValue::from_bytes(value).map_err(|e| Error::Http(e.to_string()))
     }
 }
 
@@ -433,7 +434,7 @@ pub fn apply<'a>(
     signed: impl Iterator<Item = (&'static str, &'a str)>,
 ) -> Result<(), Error> {
     for (name, value) in signed {
-        let mut value = header_value(value)?;
+        let mut value = header_value(value.as_bytes())?;
         if name == "authorization" || name == "x-amz-security-token" {
             value.set_sensitive(true);
         }
