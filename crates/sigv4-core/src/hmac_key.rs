@@ -8,7 +8,7 @@
 use sha2::digest::generic_array::GenericArray;
 use zeroize::Zeroize;
 
-const IV: [u32; 8] = [
+pub(crate) const IV: [u32; 8] = [
     0x6a09_e667,
     0xbb67_ae85,
     0x3c6e_f372,
@@ -26,7 +26,7 @@ pub(crate) struct KeyedHmac {
     outer: [u32; 8],
 }
 
-fn compress(state: &mut [u32; 8], block: &[u8; 64]) {
+pub(crate) fn compress(state: &mut [u32; 8], block: &[u8; 64]) {
     sha2::compress256(
         state,
         core::slice::from_ref(GenericArray::from_slice(block)),
@@ -41,9 +41,21 @@ fn digest_bytes(state: &[u32; 8]) -> [u8; 32] {
     out
 }
 
+/// Compresses `bytes` (whole blocks) into `state`, up to four blocks a call.
+pub(crate) fn compress_blocks(state: &mut [u32; 8], bytes: &[u8]) {
+    let mut batch: [GenericArray<u8, sha2::digest::consts::U64>; 4] = Default::default();
+    for run in bytes.chunks(256) {
+        let n = run.len() / 64;
+        for (block, src) in batch.iter_mut().zip(run.chunks_exact(64)) {
+            block.copy_from_slice(src);
+        }
+        sha2::compress256(state, &batch[..n]);
+    }
+}
+
 /// Runs SHA-256 over `msg` from `state`, which has already absorbed `prefix_len` bytes (a
 /// multiple of 64), and returns the digest.
-fn finish(mut state: [u32; 8], prefix_len: u64, msg: &[u8]) -> [u8; 32] {
+pub(crate) fn finish(mut state: [u32; 8], prefix_len: u64, msg: &[u8]) -> [u8; 32] {
     let mut blocks = msg.chunks_exact(64);
     for block in &mut blocks {
         let mut b = [0u8; 64];

@@ -2,7 +2,6 @@
 //! The same writer drives both, so the text shown is the text hashed.
 
 use core::fmt;
-use sha2::{Digest, Sha256};
 
 /// A byte sink.
 pub(crate) trait Sink {
@@ -112,9 +111,12 @@ impl<const N: usize> Sink for Buf<N> {
 }
 
 /// Feeds SHA-256 through a stack buffer, so the many short writes of a canonical request
-/// reach the hash as whole blocks.
+/// reach the hash as whole blocks. The compression function is driven directly: the
+/// `Sha256` wrapper kept a second block buffer of its own.
 pub(crate) struct HashSink {
-    hash: Sha256,
+    state: [u32; 8],
+    /// Bytes compressed into `state` (a multiple of 64).
+    done: u64,
     buf: Buf<256>,
 }
 
@@ -124,24 +126,34 @@ impl HashSink {
     #[inline(always)]
     pub(crate) fn new() -> Self {
         Self {
-            hash: Sha256::new(),
+            state: crate::hmac_key::IV,
+            done: 0,
             buf: Buf::new(),
         }
     }
 
     pub(crate) fn finish(&mut self) -> [u8; 32] {
-        self.hash.update(self.buf.as_bytes());
+        let out = crate::hmac_key::finish(self.state, self.done, self.buf.as_bytes());
+        self.state = crate::hmac_key::IV;
+        self.done = 0;
         self.buf.len = 0;
-        self.hash.finalize_reset().into()
+        out
     }
 
+    /// `bytes` do not fit: the buffer is filled and compressed, then the whole blocks of
+    /// what is left, and the rest kept.
     #[cold]
     fn flush_and_put(&mut self, bytes: &[u8]) {
-        self.hash.update(self.buf.as_bytes());
-        self.buf.len = 0;
-        if !self.buf.try_put(bytes) {
-            self.hash.update(bytes);
-        }
+        let room = self.buf.buf.len() - self.buf.len;
+        let (head, rest) = bytes.split_at(room.min(bytes.len()));
+        self.buf.buf[self.buf.len..self.buf.len + head.len()].copy_from_slice(head);
+        crate::hmac_key::compress_blocks(&mut self.state, &self.buf.buf);
+        let whole = rest.len() - rest.len() % 64;
+        crate::hmac_key::compress_blocks(&mut self.state, &rest[..whole]);
+        self.done += u64::try_from(self.buf.buf.len() + whole).unwrap_or(0);
+        let tail = &rest[whole..];
+        self.buf.buf[..tail.len()].copy_from_slice(tail);
+        self.buf.len = tail.len();
     }
 }
 
@@ -286,6 +298,34 @@ fn hex_digit(n: u8) -> u8 {
 
 #[cfg(test)]
 mod tests {
+    use super::{HashSink, Sink};
+    use sha2::{Digest, Sha256};
+
+    #[test]
+    fn the_hash_sink_is_sha256_for_any_length_and_any_split() {
+        let data: std::vec::Vec<u8> = (0..3000u32)
+            .map(|i| (i * 7 + i / 13).to_le_bytes()[0])
+            .collect();
+        for len in (0..700).chain([1023, 1024, 1025, 2999, 3000]) {
+            let want: [u8; 32] = Sha256::digest(&data[..len]).into();
+            // Written whole, in pieces of several sizes, and a byte at a time.
+            for piece in [len.max(1), 1, 3, 63, 64, 65, 255, 256, 257] {
+                let mut h = HashSink::new();
+                for chunk in data[..len].chunks(piece) {
+                    if chunk.len() == 1 {
+                        h.byte(chunk[0]);
+                    } else {
+                        h.put(chunk);
+                    }
+                }
+                assert_eq!(h.finish(), want, "{len} in pieces of {piece}");
+                // Finishing starts it afresh.
+                h.put(&data[..len]);
+                assert_eq!(h.finish(), want, "{len} again");
+            }
+        }
+    }
+
     #[test]
     fn hex_is_lower_case_hex_of_every_byte() {
         let mut bytes = [0u8; 32];
