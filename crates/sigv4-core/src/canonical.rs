@@ -134,9 +134,26 @@ impl PayloadHash {
         len: 64,
     };
 
+    /// `UNSIGNED-PAYLOAD`, the payload of presigned S3 URLs, known in advance too.
+    const UNSIGNED: Self = {
+        let marker = b"UNSIGNED-PAYLOAD";
+        let mut text = [0u8; 64];
+        let mut i = 0;
+        while i < marker.len() {
+            text[i] = marker[i];
+            i += 1;
+        }
+        #[allow(clippy::cast_possible_truncation, reason = "16 bytes")]
+        Self {
+            text,
+            len: marker.len() as u8,
+        }
+    };
+
     pub(crate) fn of(payload: &Payload<'_>) -> Self {
         let digest = match payload {
             Payload::Bytes([]) => return Self::EMPTY,
+            Payload::Unsigned => return Self::UNSIGNED,
             Payload::Bytes(b) => sha2::Sha256::digest(b).into(),
             Payload::Sha256(d) => *d,
             other => return Self::verbatim(other.marker().unwrap_or_default().as_bytes()),
@@ -483,5 +500,20 @@ mod tests {
         );
         assert_eq!(hex32(&Payload::EMPTY_SHA256), computed);
         assert_eq!(Payload::EMPTY_SHA256_HEX.as_bytes(), &computed[..]);
+    }
+
+    #[test]
+    fn every_marker_is_its_own_payload_line() {
+        for payload in [
+            Payload::Unsigned,
+            Payload::StreamingSigned,
+            Payload::StreamingSignedTrailer,
+            Payload::StreamingUnsignedTrailer,
+            Payload::StreamingEvents,
+        ] {
+            let marker = payload.marker().unwrap();
+            assert_eq!(PayloadHash::of(&payload).as_str(), marker);
+            assert_eq!(PayloadHash::of(&payload).as_bytes(), marker.as_bytes());
+        }
     }
 }
