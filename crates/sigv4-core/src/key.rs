@@ -66,24 +66,14 @@ impl Scope {
         region: Option<&str>,
         service: &str,
     ) -> Result<Self, Error> {
-        let region_plain = match region {
-            Some(region) => check_part(region).ok_or(Error::Region)?,
-            None => true,
-        };
-        let service_plain = check_part(service).ok_or(Error::Service)?;
-        let mut text = heapless::String::new();
+        let mut scope = Self::checked(time, region, service)?;
         let parts = [date.as_str(), "/", region.unwrap_or_default()];
         let slash = if region.is_some() { "/" } else { "" };
         for part in parts.into_iter().chain([slash, service, "/aws4_request"]) {
             // The capacity is the sum of the checked lengths.
-            text.push_str(part).map_err(|_| Error::Service)?;
+            scope.text.push_str(part).map_err(|_| Error::Service)?;
         }
-        Ok(Self {
-            days: time.days(),
-            text,
-            region_len: region.map(str::len),
-            plain: region_plain && service_plain,
-        })
+        Ok(scope)
     }
 
     /// [`Scope::build_on`] for a caller that holds the scope's text already, in its one
@@ -96,23 +86,28 @@ impl Scope {
         region: Option<&str>,
         service: &str,
     ) -> Result<Self, Error> {
-        let region_plain = match region {
-            Some(region) => check_part(region).ok_or(Error::Region)?,
-            None => true,
-        };
-        let service_plain = check_part(service).ok_or(Error::Service)?;
-        let mut scope = Self {
-            days: time.days(),
-            text: heapless::String::new(),
-            region_len: region.map(str::len),
-            plain: region_plain && service_plain,
-        };
+        let mut scope = Self::checked(time, region, service)?;
         scope.text.push_str(text).map_err(|_| Error::Service)?;
         let fits = scope.text.len() > 9 && scope.text.ends_with("/aws4_request");
         if !fits || scope.region() != region.unwrap_or_default() || scope.service() != service {
             return Err(Error::Service);
         }
         Ok(scope)
+    }
+
+    /// A scope with its region and service checked and its text still empty.
+    fn checked(time: Timestamp, region: Option<&str>, service: &str) -> Result<Self, Error> {
+        let region_plain = match region {
+            Some(region) => check_part(region).ok_or(Error::Region)?,
+            None => true,
+        };
+        let service_plain = check_part(service).ok_or(Error::Service)?;
+        Ok(Self {
+            days: time.days(),
+            text: heapless::String::new(),
+            region_len: region.map(str::len),
+            plain: region_plain && service_plain,
+        })
     }
 
     /// Whether this is a SigV4A scope (no region).
