@@ -712,16 +712,30 @@ fn key_lookup(
     }
 }
 
+/// The signed header names of a request that verified. In a header, the `SignedHeaders=`
+/// part of its `Authorization` value, which verification has checked (parsing the whole
+/// value again cost a tenth of the layer's own time); in a presigned query, decoded.
 fn signed_header_names(view: &sigv4_core::Request<'_>) -> Vec<String> {
     let auth = view
         .headers
         .iter()
-        .find(|h| h.name.eq_ignore_ascii_case("authorization"))
-        .and_then(|h| std::str::from_utf8(h.value).ok())
-        .and_then(|v| sigv4_core::Authorization::from_header(v).ok())
-        .or_else(|| sigv4_core::Authorization::from_query(view.query).ok());
-    auth.map(|a| a.signed_headers().split(';').map(String::from).collect())
-        .unwrap_or_default()
+        .find(|h| h.name.eq_ignore_ascii_case("authorization"));
+    let names = |list: &str| list.split(';').map(String::from).collect();
+    match auth {
+        Some(h) => std::str::from_utf8(h.value)
+            .ok()
+            .and_then(|value| value.split_once(' '))
+            .and_then(|(_, params)| {
+                params
+                    .split(',')
+                    .find_map(|p| p.trim_ascii().strip_prefix("SignedHeaders="))
+            })
+            .map(names),
+        None => sigv4_core::Authorization::from_query(view.query)
+            .ok()
+            .map(|a| names(a.signed_headers())),
+    }
+    .unwrap_or_default()
 }
 
 /// A rejection, answered as AWS answers it.
@@ -948,5 +962,37 @@ where
             Kind::Stream { inner, .. } => inner.size_hint(),
             Kind::Chunked { .. } => SizeHint::default(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, reason = "tests")]
+    use super::signed_header_names;
+    use sigv4_core::{Header, Payload, Request};
+
+    fn names(headers: &[Header<'_>], query: &str) -> Vec<String> {
+        let req = Request {
+            query,
+            ..Request::from_url("GET", "https://h/", headers, Payload::Unsigned).unwrap()
+        };
+        signed_header_names(&req)
+    }
+
+    #[test]
+    fn signed_header_names_come_from_the_list_in_any_order_and_from_a_query() {
+        for value in [
+            "AWS4-HMAC-SHA256 Credential=AK/20240101/r/s/aws4_request, SignedHeaders=host;x-amz-date, Signature=00",
+            "AWS4-HMAC-SHA256 SignedHeaders=host;x-amz-date,Credential=AK/20240101/r/s/aws4_request,Signature=00",
+            "AWS4-HMAC-SHA256 Signature=00,  Credential=AK/20240101/r/s/aws4_request ,SignedHeaders=host;x-amz-date ",
+        ] {
+            let headers = [Header::new("Authorization", value)];
+            assert_eq!(names(&headers, ""), ["host", "x-amz-date"], "{value}");
+        }
+        let query = "X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AK%2F20240101%2Fr%2Fs%2Faws4_request\
+            &X-Amz-Date=20240101T000000Z&X-Amz-Expires=60&X-Amz-SignedHeaders=host%3Brange&X-Amz-Signature=\
+            0000000000000000000000000000000000000000000000000000000000000000";
+        assert_eq!(names(&[], query), ["host", "range"]);
+        assert!(names(&[], "").is_empty());
     }
 }
