@@ -74,8 +74,10 @@ pub(crate) struct Inner {
     pub(crate) skew_correction: bool,
     keys: RwLock<Vec<(Arc<Credentials>, Arc<SigningKey>)>>,
     /// The credentials and key of the last signing, read without cloning either (no shared
-    /// counter written per request, so threads signing at once do not contend).
-    hot: RwLock<Option<Hot>>,
+    /// counter written per request). One slot per shard of threads, each on its own cache
+    /// lines: taking a read lock writes the lock, and two threads reading one lock move its
+    /// line between their cores (a read took 50 ns instead of 6 under two threads).
+    hot: [HotSlot; HOT_SHARDS],
     /// SigV4A: the region set signed for; `None` signs SigV4.
     #[cfg(feature = "sigv4a")]
     region_set: Option<String>,
@@ -300,9 +302,7 @@ impl Signer {
         // was built on the signer's clock).
         let now = self.inner.clock.now();
         let today = timestamp(self.corrected(now))?;
-        let guard = self
-            .inner
-            .hot
+        let guard = hot_slot(&self.inner.hot)
             .read()
             .unwrap_or_else(PoisonError::into_inner);
         let current = guard.as_ref().is_some_and(|h| {
@@ -573,9 +573,7 @@ impl Signer {
         if self.inner.date_mode != DateMode::Regenerate {
             return;
         }
-        let mut hot = self
-            .inner
-            .hot
+        let mut hot = hot_slot(&self.inner.hot)
             .write()
             .unwrap_or_else(PoisonError::into_inner);
         *hot = Some(Hot {
@@ -712,6 +710,25 @@ impl Signer {
 
 /// The credentials and key of the last signing, under the provider generation they came
 /// with.
+/// Slots of [`Hot`] keys: a thread uses the one its shard names.
+const HOT_SHARDS: usize = 4;
+
+/// A [`Hot`] slot alone on its cache lines (two: adjacent lines are fetched in pairs).
+#[derive(Default)]
+#[repr(align(128))]
+struct HotSlot(RwLock<Option<Hot>>);
+
+/// This thread's slot of `slots`: threads take shards in turn as they first sign, so up to
+/// [`HOT_SHARDS`] threads each have their own (more share, as all did before). Each slot
+/// is kept and checked as the one slot was: by the credentials' generation and freshness
+/// and the key's day.
+fn hot_slot(slots: &[HotSlot; HOT_SHARDS]) -> &RwLock<Option<Hot>> {
+    static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    thread_local!(static SHARD: usize =
+        NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed) % HOT_SHARDS);
+    &slots[SHARD.with(|s| *s)].0
+}
+
 pub(crate) struct Hot {
     creds: Arc<Credentials>,
     key: Arc<SigningKey>,
@@ -1061,7 +1078,7 @@ impl SignerBuilder {
                 clock_offset: std::sync::atomic::AtomicI64::new(0),
                 skew_correction: self.skew_correction,
                 keys: RwLock::new(Vec::new()),
-                hot: RwLock::new(None),
+                hot: Default::default(),
                 #[cfg(feature = "sigv4a")]
                 region_set: self.region_set,
                 #[cfg(feature = "sigv4a")]

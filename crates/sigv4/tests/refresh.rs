@@ -167,3 +167,71 @@ fn the_async_path_agrees() {
     assert_eq!(second.access_key_id(), "AK2");
     assert_eq!(provider.calls.load(Ordering::SeqCst), 2);
 }
+
+/// Signs a GET in each of `threads` threads at once with one `Signer`; the `Authorization`
+/// values.
+fn sign_in_threads(signer: &Arc<sigv4::Signer>, threads: usize) -> Vec<String> {
+    let barrier = Arc::new(Barrier::new(threads));
+    let handles: Vec<_> = (0..threads)
+        .map(|_| {
+            let (signer, barrier) = (signer.clone(), barrier.clone());
+            std::thread::spawn(move || {
+                barrier.wait();
+                // Twice: the second signing reads what the first kept in this thread's slot.
+                let mut last = String::new();
+                for _ in 0..2 {
+                    let req = sigv4_core::Request::from_url(
+                        "GET",
+                        "https://h.example/",
+                        &[],
+                        sigv4_core::Payload::Bytes(b""),
+                    )
+                    .unwrap();
+                    last = signer
+                        .sign(&req)
+                        .unwrap()
+                        .get("authorization")
+                        .unwrap()
+                        .to_string();
+                }
+                last
+            })
+        })
+        .collect();
+    handles.into_iter().map(|h| h.join().unwrap()).collect()
+}
+
+#[test]
+fn every_thread_signs_with_refreshed_credentials_and_the_new_days_key() {
+    // More threads than the signer has slots for its last key, so some share one.
+    let (clock, provider, _) = setup(Duration::from_secs(3600));
+    let signer = Arc::new(
+        sigv4::Signer::builder("s3", "us-east-1")
+            .credentials(provider.clone())
+            .clock(clock.clone())
+            .refresh_margin(Duration::from_secs(300))
+            .build(),
+    );
+    let day = |t: u64| {
+        let ts = sigv4_core::Timestamp::from_unix(i64::try_from(t).unwrap()).unwrap();
+        ts.amz_date().date_stamp().to_string()
+    };
+    let first = sign_in_threads(&signer, 6);
+    let want = format!("Credential=AK1/{}/", day(T0));
+    assert!(first.iter().all(|a| a.contains(&want)), "{first:?}");
+    // Within the refresh margin: every thread moves to the new credentials.
+    clock.advance(Duration::from_secs(3400));
+    let refreshed = sign_in_threads(&signer, 6);
+    let want = format!("Credential=AK2/{}/", day(T0 + 3400));
+    assert!(refreshed.iter().all(|a| a.contains(&want)), "{refreshed:?}");
+    // A day later (fresh credentials again): every thread signs with the new day's key.
+    clock.advance(Duration::from_secs(86_400));
+    let next_day = sign_in_threads(&signer, 6);
+    let n = provider.calls.load(Ordering::SeqCst);
+    let want = format!("Credential=AK{n}/{}/", day(T0 + 3400 + 86_400));
+    assert!(
+        next_day.iter().all(|a| a.contains(&want)),
+        "{next_day:?} {want}"
+    );
+    assert_ne!(day(T0 + 3400), day(T0 + 3400 + 86_400));
+}
