@@ -31,6 +31,20 @@ pub(crate) fn write(out: &mut impl Sink, path: &str, mode: PathMode) {
 /// trailing `/` stays when the path ends in one and something is left (as botocore does:
 /// `/a/b/..` signs as `/a`).
 fn write_normalized(out: &mut impl Sink, path: &str) {
+    // Most paths (`/` above all) have no dot and no empty segment, and normalise to
+    // themselves: encoded whole, with no walk of their segments.
+    let bytes = path.as_bytes();
+    if bytes.first() == Some(&b'/')
+        && crate::scan::find_byte(bytes, b'.').is_none()
+        && !bytes.windows(2).any(|w| w == b"//")
+    {
+        return put_encoded(out, bytes, true);
+    }
+    write_walked(out, path);
+}
+
+/// [`write_normalized`] segment by segment, for any path.
+fn write_walked(out: &mut impl Sink, path: &str) {
     let has_dots = path.split('/').any(|s| s == "." || s == "..");
     out.put(b"/");
     let mut first = true;
@@ -108,6 +122,27 @@ mod tests {
             ("/a/b/c/../../d/./e/..", "/a/d"),
         ] {
             assert_eq!(canon(path, PathMode::Service).as_str(), want, "{path}");
+        }
+    }
+
+    #[test]
+    fn paths_that_normalise_to_themselves_are_encoded_as_the_walk_encodes_them() {
+        // Every path of up to five characters from these, against the segment walk.
+        let alphabet = ['/', 'a', '.', '%', ' ', '\u{e9}'];
+        let mut paths = std::vec![std::string::String::new()];
+        for _ in 0..5 {
+            let longer: std::vec::Vec<_> = paths
+                .iter()
+                .flat_map(|p| alphabet.iter().map(move |c| std::format!("{p}{c}")))
+                .collect();
+            paths.extend(longer);
+        }
+        for path in paths.iter().filter(|p| !p.is_empty()) {
+            let mut fast = Buf(heapless::String::new());
+            write_normalized(&mut fast, path);
+            let mut walked = Buf(heapless::String::new());
+            write_walked(&mut walked, path);
+            assert_eq!(fast.0, walked.0, "{path:?}");
         }
     }
 
