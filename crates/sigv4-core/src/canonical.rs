@@ -135,19 +135,9 @@ impl PayloadHash {
     };
 
     /// `UNSIGNED-PAYLOAD`, the payload of presigned S3 URLs, known in advance too.
-    const UNSIGNED: Self = {
-        let marker = b"UNSIGNED-PAYLOAD";
-        let mut text = [0u8; 64];
-        let mut i = 0;
-        while i < marker.len() {
-            text[i] = marker[i];
-            i += 1;
-        }
-        #[allow(clippy::cast_possible_truncation, reason = "16 bytes")]
-        Self {
-            text,
-            len: marker.len() as u8,
-        }
+    const UNSIGNED: Self = match Payload::Unsigned.marker() {
+        Some(marker) => Self::verbatim(marker.as_bytes()),
+        None => Self::EMPTY,
     };
 
     pub(crate) fn of(payload: &Payload<'_>) -> Self {
@@ -166,14 +156,12 @@ impl PayloadHash {
 
     /// A payload line taken as given (an `x-amz-content-sha256` value being verified);
     /// longer than 64 bytes is cut, which no valid value is.
-    pub(crate) fn verbatim(line: &[u8]) -> Self {
+    pub(crate) const fn verbatim(line: &[u8]) -> Self {
+        let n = if line.len() < 64 { line.len() } else { 64 };
         let mut text = [0u8; 64];
-        let n = line.len().min(64);
-        text[..n].copy_from_slice(&line[..n]);
-        Self {
-            text,
-            len: u8::try_from(n).unwrap_or(64),
-        }
+        text.split_at_mut(n).0.copy_from_slice(line.split_at(n).0);
+        #[allow(clippy::cast_possible_truncation, reason = "n <= 64")]
+        Self { text, len: n as u8 }
     }
 
     pub(crate) fn as_bytes(&self) -> &[u8] {

@@ -4,6 +4,9 @@
 //! each one by compressing `key ^ ipad` and `key ^ opad`: two of the six or so SHA-256
 //! blocks a signature costs. Here those two states are computed when the key is made, kept
 //! beside it, and wiped with it; each signature then runs SHA-256 from them.
+//!
+//! The SHA-256 steps here (the initial state, whole blocks compressed, the padded end) also
+//! drive [`crate::sink::HashSink`].
 
 use sha2::digest::generic_array::GenericArray;
 use zeroize::Zeroize;
@@ -26,7 +29,8 @@ pub(crate) struct KeyedHmac {
     outer: [u32; 8],
 }
 
-pub(crate) fn compress(state: &mut [u32; 8], block: &[u8; 64]) {
+/// Compresses one block (`block` is 64 bytes: a `chunks_exact(64)` item or an array).
+fn compress(state: &mut [u32; 8], block: &[u8]) {
     sha2::compress256(
         state,
         core::slice::from_ref(GenericArray::from_slice(block)),
@@ -54,13 +58,13 @@ pub(crate) fn compress_blocks(state: &mut [u32; 8], bytes: &[u8]) {
 }
 
 /// Runs SHA-256 over `msg` from `state`, which has already absorbed `prefix_len` bytes (a
-/// multiple of 64), and returns the digest.
-pub(crate) fn finish(mut state: [u32; 8], prefix_len: u64, msg: &[u8]) -> [u8; 32] {
+/// multiple of 64), and returns the digest; `state` is left as the last block made it (a
+/// keyed caller wipes it).
+pub(crate) fn finish(state: &mut [u32; 8], prefix_len: u64, msg: &[u8]) -> [u8; 32] {
+    // Block by block, in place: the messages here are a few blocks long.
     let mut blocks = msg.chunks_exact(64);
     for block in &mut blocks {
-        let mut b = [0u8; 64];
-        b.copy_from_slice(block);
-        compress(&mut state, &b);
+        compress(state, block);
     }
     let rest = blocks.remainder();
     let mut tail = [0u8; 128];
@@ -71,13 +75,9 @@ pub(crate) fn finish(mut state: [u32; 8], prefix_len: u64, msg: &[u8]) -> [u8; 3
     let bits = (prefix_len + msg_len).wrapping_mul(8);
     tail[len - 8..len].copy_from_slice(&bits.to_be_bytes());
     for block in tail[..len].chunks_exact(64) {
-        let mut b = [0u8; 64];
-        b.copy_from_slice(block);
-        compress(&mut state, &b);
+        compress(state, block);
     }
-    let out = digest_bytes(&state);
-    state.zeroize();
-    out
+    digest_bytes(state)
 }
 
 impl KeyedHmac {
@@ -97,8 +97,11 @@ impl KeyedHmac {
 
     /// `HMAC-SHA256(key, msg)`.
     pub(crate) fn mac(&self, msg: &[u8]) -> [u8; 32] {
-        let mut inner_hash = finish(self.inner, 64, msg);
-        let out = finish(self.outer, 64, &inner_hash);
+        let (mut inner, mut outer) = (self.inner, self.outer);
+        let mut inner_hash = finish(&mut inner, 64, msg);
+        let out = finish(&mut outer, 64, &inner_hash);
+        inner.zeroize();
+        outer.zeroize();
         inner_hash.zeroize();
         out
     }

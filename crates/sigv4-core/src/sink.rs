@@ -133,7 +133,7 @@ impl HashSink {
     }
 
     pub(crate) fn finish(&mut self) -> [u8; 32] {
-        let out = crate::hmac_key::finish(self.state, self.done, self.buf.as_bytes());
+        let out = crate::hmac_key::finish(&mut self.state, self.done, self.buf.as_bytes());
         self.state = crate::hmac_key::IV;
         self.done = 0;
         self.buf.len = 0;
