@@ -708,8 +708,6 @@ impl Signer {
     }
 }
 
-/// The credentials and key of the last signing, under the provider generation they came
-/// with.
 /// Slots of [`Hot`] keys: a thread uses the one its shard names.
 const HOT_SHARDS: usize = 4;
 
@@ -729,6 +727,8 @@ fn hot_slot(slots: &[HotSlot; HOT_SHARDS]) -> &RwLock<Option<Hot>> {
     &slots[SHARD.with(|s| *s)].0
 }
 
+/// The credentials and key of the last signing, under the provider generation they came
+/// with.
 pub(crate) struct Hot {
     creds: Arc<Credentials>,
     key: Arc<SigningKey>,
