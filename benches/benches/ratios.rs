@@ -179,6 +179,36 @@ fn main() {
                     black_box(ours(black_box(&in_headers), &key, &headers));
                 }),
             ));
+            // What presigning must cost more than header signing: its canonical request
+            // carries the X-Amz-* parameters (the floor of each form, side by side).
+            let (creq_h, sts_h) = texts(&in_headers, &key, &headers);
+            let key_h = key.clone();
+            variants.push(variant(
+                "floor, in headers",
+                timed(move || {
+                    black_box(floor(
+                        black_box(creq_h.as_bytes()),
+                        sts_h.as_bytes(),
+                        key_h.as_bytes(),
+                        None,
+                    ));
+                }),
+            ));
+            // What `presign_http` must cost more than the core: `http` parsing the URI it
+            // returns (from a static string, so nothing is allocated or copied here).
+            let url: &'static str = Box::leak(
+                signer
+                    .presign_http(&method, &uri, &map, hour)
+                    .unwrap()
+                    .to_string()
+                    .into_boxed_str(),
+            );
+            variants.push(variant(
+                "uri parse",
+                timed(|| {
+                    black_box(Uri::from_static(black_box(url)));
+                }),
+            ));
             variants.push(variant(
                 "http",
                 timed(|| {
@@ -215,6 +245,8 @@ fn main() {
             ("verify / sign", "verify", "core"),
             ("http / core", "http", "core"),
             ("presign / headers", "core", "core, in headers"),
+            ("their floors", "floor", "floor, in headers"),
+            ("uri parse / core", "uri parse", "core"),
         ];
         for (label, best) in [("", false), (", fastest bursts", true)] {
             let parts: Vec<String> = pairs

@@ -5,7 +5,9 @@
 //! `verify_server serve plain|verify PORT` serves until killed (one runtime thread, so the
 //! load generator has the other core); `verify_server wrk-script PORT BYTES` prints a `wrk`
 //! Lua script that POSTs a BYTES-long body signed now (valid for the layer's 15 minutes of
-//! skew; the layer does not refuse replays, so one signed request can be sent repeatedly).
+//! skew; the layer does not refuse replays, so one signed request can be sent repeatedly);
+//! `verify_server floor BYTES` times, in this process, the verification of that request:
+//! its cryptographic floor and `sigv4_core::verify` (nanoseconds, the fastest of 101 runs).
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -67,20 +69,20 @@ async fn serve(verify: bool, port: u16) {
     }
 }
 
-/// A `wrk` script for one POST of `len` bytes, signed now for 127.0.0.1:`port`.
-fn wrk_script(port: u16, len: usize) -> String {
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_secs();
-    let time = Timestamp::from_unix(i64::try_from(now).unwrap()).unwrap();
+/// The load test's request: a POST of `len` bytes to 127.0.0.1:`port`, signed at `time`.
+/// Its headers as sent (the signature's included), and its body.
+fn signed_post(port: u16, len: usize, time: Timestamp) -> (Vec<(String, String)>, String) {
     let key = SigningKey::derive(SK, time, "us-east-1", "execute-api").unwrap();
     let body: String = "x".repeat(len);
     let host = format!("127.0.0.1:{port}");
-    let headers = [
-        Header::new("host", &host),
-        Header::new("content-type", "application/octet-stream"),
+    let mut sent = vec![
+        ("host".to_string(), host.clone()),
+        (
+            "content-type".to_string(),
+            "application/octet-stream".to_string(),
+        ),
     ];
+    let headers: Vec<Header<'_>> = sent.iter().map(|(n, v)| Header::new(n, v)).collect();
     let url = format!("http://{host}/echo");
     let req = Request::from_url("POST", &url, &headers, Payload::Bytes(body.as_bytes())).unwrap();
     let params = SigningParams {
@@ -91,13 +93,75 @@ fn wrk_script(port: u16, len: usize) -> String {
         settings: Settings::service(),
     };
     let signed = sigv4_core::sign(&req, &params).unwrap();
+    let added: Vec<(String, String)> = signed
+        .headers()
+        .map(|(n, v)| (n.to_string(), v.to_string()))
+        .collect();
+    sent.extend(added);
+    (sent, body)
+}
+
+fn now() -> Timestamp {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    Timestamp::from_unix(i64::try_from(now).unwrap()).unwrap()
+}
+
+/// A `wrk` script for one POST of `len` bytes, signed now for 127.0.0.1:`port`.
+fn wrk_script(port: u16, len: usize) -> String {
+    let (sent, _) = signed_post(port, len, now());
     let mut lua = String::from("wrk.method = \"POST\"\n");
     lua += &format!("wrk.body = string.rep(\"x\", {len})\n");
-    lua += "wrk.headers[\"Content-Type\"] = \"application/octet-stream\"\n";
-    for (name, value) in signed.headers() {
+    for (name, value) in sent.iter().filter(|(n, _)| n != "host") {
         lua += &format!("wrk.headers[\"{name}\"] = \"{value}\"\n");
     }
     lua
+}
+
+/// The fastest of 101 runs of `n` calls of `f`, in nanoseconds a call.
+fn fastest(n: u32, mut f: impl FnMut()) -> f64 {
+    (0..101)
+        .map(|_| {
+            let start = std::time::Instant::now();
+            for _ in 0..n {
+                f();
+            }
+            start.elapsed().as_nanos() as f64 / f64::from(n)
+        })
+        .fold(f64::MAX, f64::min)
+}
+
+/// The verification of the load test's request as the layer receives it, timed here: its
+/// cryptographic floor (SHA-256 of the body and of the canonical request, and the HMAC of
+/// the string to sign with the day's key in hand) and `sigv4_core::verify` of it.
+fn floor(len: usize) -> (f64, f64) {
+    use hmac::{Hmac, Mac};
+    use sha2::{Digest, Sha256};
+    use std::hint::black_box;
+    let time = now();
+    let (sent, body) = signed_post(18482, len, time);
+    let headers: Vec<Header<'_>> = sent.iter().map(|(n, v)| Header::new(n, v)).collect();
+    let url = "http://127.0.0.1:18482/echo";
+    let req = Request::from_url("POST", url, &headers, Payload::Bytes(body.as_bytes())).unwrap();
+    let policy = sigv4_core::VerifyPolicy::new("us-east-1", "execute-api", time);
+    let key = SigningKey::derive(SK, time, "us-east-1", "execute-api").unwrap();
+    let (mut creq, mut sts) = (String::new(), String::new());
+    sigv4_core::verify_explained(&req, &policy, |_, _| Some(key.clone()), &mut creq, &mut sts)
+        .unwrap();
+    let floor = fastest(2000, || {
+        black_box(Sha256::digest(black_box(body.as_bytes())));
+        black_box(Sha256::digest(creq.as_bytes()));
+        let mut mac = Hmac::<Sha256>::new_from_slice(key.as_bytes()).unwrap();
+        mac.update(sts.as_bytes());
+        black_box(mac.finalize());
+    });
+    let verify = fastest(2000, || {
+        let v = sigv4_core::verify(black_box(&req), &policy, |_, _| Some(key.clone()));
+        black_box(v.unwrap());
+    });
+    (floor, verify)
 }
 
 fn main() {
@@ -117,8 +181,14 @@ fn main() {
                 wrk_script(port.parse().unwrap(), len.parse().unwrap())
             );
         }
+        ["floor", len] => {
+            let (floor, verify) = floor(len.parse().unwrap());
+            println!("{floor:.0} {verify:.0}");
+        }
         _ => {
-            eprintln!("usage: verify_server serve plain|verify PORT | wrk-script PORT BYTES");
+            eprintln!(
+                "usage: verify_server serve plain|verify PORT | wrk-script PORT BYTES | floor BYTES"
+            );
             std::process::exit(2);
         }
     }

@@ -277,6 +277,13 @@ mod tests {
             "X-Amz-B=1&X-Amz-Z=2&A=3&%58=4",
             "z&y&X-Amz-Dat=0&X-Amz-Datf",
             "~=1&-=2&0=3",
+            // The added ones all before the request's, all after, between two, or split.
+            "a&b&c",
+            "A&B&C",
+            "X-Amz-Aaa=1&z=2",
+            "X-Amz-Expirex=1&X-Amz-Aaa=2",
+            "X-Amz-Cz=1",
+            "X-Amz-E=1&X-Amz-Dz=2&X-Amz-B=3&a=4",
         ] {
             let mut merged = Params::new();
             parse(q, &mut merged).unwrap();
