@@ -818,3 +818,36 @@ fn a_header_name_cut_mid_character_is_no_panic() {
         "unsigned, not x-amz-*: accepted"
     );
 }
+
+/// A presigned query's signed list at the limit, 1024 bytes, is carried whole and verifies.
+#[test]
+fn a_presigned_list_of_the_limits_length_is_carried_whole() {
+    let t = Timestamp::parse_amz_date("20240301T120000Z").unwrap();
+    let key = SigningKey::derive(SECRET, t, "us-east-1", "execute-api").unwrap();
+    // `host` and 17 names of 59 bytes: 4 + 17 * 60 = 1024.
+    let names: Vec<String> = (0..17)
+        .map(|i| format!("x-{i:02}-{}", "n".repeat(54)))
+        .collect();
+    let headers: Vec<(String, String)> = names.iter().map(|n| (n.clone(), "v".into())).collect();
+    let views: Vec<Header<'_>> = headers.iter().map(|(n, v)| Header::new(n, v)).collect();
+    let req = Request::from_url(
+        "GET",
+        "https://api.example.com/x",
+        &views,
+        Payload::Bytes(b""),
+    )
+    .unwrap();
+    let params = SigningParams {
+        access_key_id: AK,
+        session_token: None,
+        key: &key,
+        time: t,
+        settings: Settings::service(),
+    };
+    let presigned = presign(&req, &params, 60).unwrap();
+    let list = presigned.signed_headers();
+    assert_eq!(list.len(), sigv4_core::MAX_SIGNED_HEADERS_LEN);
+    assert!(list.starts_with("host;x-00-") && list.ends_with(&names[16]));
+    let query = presigned.to_string();
+    assert!(check(&headers, &query, t).is_ok());
+}

@@ -162,7 +162,10 @@ pub(crate) fn presign_then_with<'a, R>(
             signature: *signature,
         };
         headers::write_signed(&mut query.signed_headers, canonical.headers());
-        debug_assert!(!query.signed_headers.overflowed());
+        debug_assert_eq!(
+            query.signed_headers.as_bytes().len(),
+            headers::signed_list_len(canonical.headers())
+        );
         f(&query)
     })
 }

@@ -110,6 +110,42 @@ impl<const N: usize> Sink for Buf<N> {
     }
 }
 
+/// A stack buffer of bytes whose unused capacity is never written: for a buffer that is
+/// large by its limit and short in use (a presigned query's signed header list, 1 KiB,
+/// mostly `host`), where [`Buf`] zeroed all of it first. For text known to fit: a write
+/// past its end is dropped, and its callers check the length written.
+// No overflow flag: its store and the length's, on either side of the uninitialised
+// capacity, were merged into a memset of all of it.
+#[derive(Clone, Default)]
+pub(crate) struct LazyBuf<const N: usize>(heapless::Vec<u8, N>);
+
+impl<const N: usize> LazyBuf<N> {
+    pub(crate) const fn new() -> Self {
+        Self(heapless::Vec::new())
+    }
+
+    pub(crate) fn as_bytes(&self) -> &[u8] {
+        &self.0
+    }
+
+    /// Only ASCII is ever written, so this never falls back to the empty string.
+    pub(crate) fn as_str(&self) -> &str {
+        core::str::from_utf8(&self.0).unwrap_or_default()
+    }
+}
+
+impl<const N: usize> Sink for LazyBuf<N> {
+    fn put(&mut self, bytes: &[u8]) {
+        let fits = self.0.extend_from_slice(bytes).is_ok();
+        debug_assert!(fits, "LazyBuf: a write past its end");
+    }
+
+    fn byte(&mut self, b: u8) {
+        let fits = self.0.push(b).is_ok();
+        debug_assert!(fits, "LazyBuf: a write past its end");
+    }
+}
+
 /// Feeds SHA-256 through a stack buffer, so the many short writes of a canonical request
 /// reach the hash as whole blocks. The compression function is driven directly: the
 /// `Sha256` wrapper kept a second block buffer of its own.

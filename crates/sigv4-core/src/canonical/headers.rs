@@ -209,7 +209,7 @@ pub(crate) fn same_name(name: &[u8], lower: &[u8]) -> bool {
 }
 
 pub(crate) type Entries<'a> = heapless::Vec<Entry<'a>, MAX_HEADERS>;
-pub(crate) type SignedList = crate::sink::Buf<MAX_SIGNED_HEADERS_LEN>;
+pub(crate) type SignedList = crate::sink::LazyBuf<MAX_SIGNED_HEADERS_LEN>;
 
 /// `!#$%&'*+-.^_`|~`, digits and letters (RFC 9110 `tchar`), as a table.
 const TCHAR: [bool; 256] = {
