@@ -24,6 +24,13 @@ pub(crate) const fn is_unreserved(b: u8) -> bool {
     UNRESERVED[b as usize]
 }
 
+/// [`UNRESERVED`] and `/`: the bytes a path keeps as they are.
+const PATH_KEPT: [bool; 256] = {
+    let mut t = UNRESERVED;
+    t[b'/' as usize] = true;
+    t
+};
+
 #[inline]
 fn put_escape(out: &mut impl Sink, b: u8) {
     out.put(&[
@@ -56,16 +63,15 @@ pub(crate) fn put_encoded(out: &mut impl Sink, bytes: &[u8], keep_slash: bool) {
 /// is the path as sent; a stray space or `!` is encoded, `%7e` becomes `~`. An encoded
 /// slash (`%2F`) stays encoded, as botocore signs it.
 pub(crate) fn put_path_as_sent(out: &mut impl Sink, bytes: &[u8]) {
-    if Canonicalized::is_identity_path(bytes) {
-        return out.put(bytes);
-    }
     // Runs that come out as they went in (unreserved bytes, `/`, escapes already in
-    // canonical form) are copied whole; only the bytes between them are rewritten.
+    // canonical form) are copied whole; only the bytes between them are rewritten. One
+    // pass: a path with nothing to rewrite is one run. (A first pass to find that out was
+    // a second walk over every path with an escape.)
     let mut start = 0;
     let mut i = 0;
     while i < bytes.len() {
         let b = bytes[i];
-        if is_unreserved(b) || b == b'/' {
+        if PATH_KEPT[usize::from(b)] {
             i += 1;
             continue;
         }
@@ -136,12 +142,6 @@ impl<'a> Canonicalized<'a> {
     // plain, so an early exit bought nothing but a mispredicted branch at the end.
     pub(crate) fn is_identity(src: &[u8]) -> bool {
         src.iter().fold(true, |ok, &b| ok & is_unreserved(b))
-    }
-
-    /// [`Canonicalized::is_identity`] for a path, where `/` stays bare.
-    pub(crate) fn is_identity_path(src: &[u8]) -> bool {
-        src.iter()
-            .fold(true, |ok, &b| ok & (is_unreserved(b) | (b == b'/')))
     }
 
     fn next_source_byte(&mut self) -> Option<u8> {
