@@ -54,7 +54,10 @@ pub(crate) enum Key<'k> {
 
 /// A signature as the hex text it is sent as: 64 digits for SigV4, up to 144 (a DER
 /// signature of at most 72 bytes) for SigV4A.
+// Word-aligned: `as_str`'s UTF-8 check runs its word-at-a-time ASCII loop from the first
+// byte, where an unaligned start took a byte at a time until aligned.
 #[derive(Clone, Copy, PartialEq, Eq)]
+#[repr(C, align(8))]
 pub(crate) struct SigText {
     text: [u8; SIG_TEXT_CAP],
     pub(crate) len: u8,
