@@ -851,3 +851,46 @@ fn a_presigned_list_of_the_limits_length_is_carried_whole() {
     let query = presigned.to_string();
     assert!(check(&headers, &query, t).is_ok());
 }
+
+/// Presigning a URL that already carries presigned parameters is refused; a request's own
+/// parameters that sort before, among and after the added ones sign and verify.
+#[test]
+fn presigning_sorts_the_requests_parameters_in_among_its_own() {
+    let t = Timestamp::parse_amz_date("20240301T120000Z").unwrap();
+    let key = SigningKey::derive(SECRET, t, "us-east-1", "execute-api").unwrap();
+    let params = SigningParams {
+        access_key_id: AK,
+        session_token: None,
+        key: &key,
+        time: t,
+        settings: Settings::service(),
+    };
+    let presign_query = |query: &str| {
+        let url = format!("https://api.example.com/x?{query}");
+        let req = Request::from_url("GET", &url, &[], Payload::Bytes(b"")).unwrap();
+        presign(&req, &params, 60).map(|q| q.to_string())
+    };
+    for taken in [
+        "X-Amz-Signature=00",
+        "a=1&x-amz-credential=AK",
+        "X-Amz-Date=1&b=2",
+    ] {
+        assert_eq!(
+            presign_query(taken).err(),
+            Some(Error::AlreadySigned),
+            "{taken}"
+        );
+    }
+    // Before (`A`, `0`), among (`X-Amz-B`, a token of the caller's when none is signed:
+    // not refused), and after (`a`, `~`) the X-Amz-* parameters.
+    let own = "~=5&a=4&X-Amz-Security-Token=tok&X-Amz-B=3&0=2&A=1";
+    let added = presign_query(own).unwrap();
+    let query = format!("{own}&{added}");
+    assert!(check(&[], &query, t).is_ok(), "{query}");
+    // One of the request's changed: refused.
+    let tampered = query.replacen("X-Amz-B=3", "X-Amz-B=4", 1);
+    assert_eq!(
+        check(&[], &tampered, t).err(),
+        Some(Error::SignatureMismatch)
+    );
+}

@@ -352,11 +352,25 @@ fn prepare<'a>(
 ) -> Result<(), Error> {
     validate_target(req)?;
     collect_headers(req, params, loc, fixed, entries)?;
-    query::parse(req.query, pairs)?;
-    query::sort(pairs);
+    // A presigned URL's X-Amz-* parameters first, in their sorted order; the request's are
+    // then sorted in among them. Most go after them all, in one comparison each (lower-case
+    // names follow `X-Amz-`): merged into the request's sorted ones, each was moved.
     if let Location::Query { .. } = loc {
         add_auth_params(pairs, params, fixed)?;
     }
+    let added = pairs.len();
+    query::parse(req.query, pairs)?;
+    if added > 0 {
+        let taken = |q: &Param<'_>| {
+            q.auth_param().is_some_and(|i| {
+                params.session_token.is_some() || AUTH_PARAMS[i] != "X-Amz-Security-Token"
+            })
+        };
+        if pairs[added..].iter().any(taken) {
+            return Err(Error::AlreadySigned);
+        }
+    }
+    query::sort_from(pairs, added);
     Ok(())
 }
 
@@ -430,35 +444,23 @@ fn collect_headers<'a>(
     Ok(())
 }
 
-/// The `X-Amz-*` parameters of a presigned URL, less the signature, merged into the
-/// request's sorted `query`.
+/// The `X-Amz-*` parameters of a presigned URL, less the signature, in sorted order, into
+/// `query` (still empty).
 fn add_auth_params<'a>(
     query: &mut Params<'a>,
     p: &'a Ctx<'a, 'a>,
     fixed: &'a Fixed,
 ) -> Result<(), Error> {
     let token_signed = p.settings.session_token == SessionTokenMode::Signed;
-    let taken = |q: &Param<'_>| {
-        q.auth_param()
-            .is_some_and(|i| p.session_token.is_some() || AUTH_PARAMS[i] != "X-Amz-Security-Token")
-    };
-    if query.iter().any(taken) {
-        return Err(Error::AlreadySigned);
-    }
     // The names, the algorithm, the date and the expiry are unreserved text; the region set
     // and the token are the caller's, scanned.
-    // Added in sorted order, then merged (sorted with the request's, each was moved past
-    // every one of them).
-    let mut auth = heapless::Vec::<Param<'a>, { AUTH_PARAMS.len() }>::new();
     let mut add = |key: &'static str, value: &'a [u8], kind: Kind, known: bool| {
         let param = if known {
             Param::known(key.as_bytes(), value, kind)
         } else {
             Param::new(key.as_bytes(), value, kind)
         };
-        auth.push(param).map_err(|_| Error::TooManyQueryParameters {
-            limit: query::MAX_QUERY_PARAMETERS,
-        })
+        query::push(query, param)
     };
     let algorithm = p.algorithm().as_str().as_bytes();
     add("X-Amz-Algorithm", algorithm, Kind::Raw, true)?;
@@ -471,8 +473,7 @@ fn add_auth_params<'a>(
     if let (true, Some(token)) = (token_signed, p.session_token) {
         add("X-Amz-Security-Token", token.as_bytes(), Kind::Raw, false)?;
     }
-    add("X-Amz-SignedHeaders", b"", Kind::SignedHeaders, true)?;
-    query::merge(query, &auth)
+    add("X-Amz-SignedHeaders", b"", Kind::SignedHeaders, true)
 }
 
 #[cfg(test)]
