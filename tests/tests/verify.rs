@@ -369,6 +369,28 @@ fn sign_then_verify_succeeds_and_any_tampered_byte_fails() {
     }
 }
 
+/// A GET of `https://api.example.com/x` with `views`, its body empty.
+fn api_get<'a>(views: &'a [Header<'a>]) -> Request<'a> {
+    Request::from_url(
+        "GET",
+        "https://api.example.com/x",
+        views,
+        Payload::Bytes(b""),
+    )
+    .unwrap()
+}
+
+/// Service rules, `AK` and no session token, with `key` at `t`.
+fn params_at(key: &SigningKey, t: Timestamp) -> SigningParams<'_> {
+    SigningParams {
+        access_key_id: AK,
+        session_token: None,
+        key,
+        time: t,
+        settings: Settings::service(),
+    }
+}
+
 fn vanilla_signed(time: &str, extra: &[(&str, &str)]) -> (Vec<(String, String)>, Timestamp) {
     try_vanilla_signed(time, extra).unwrap()
 }
@@ -382,20 +404,8 @@ fn try_vanilla_signed(
     let t = Timestamp::parse_amz_date(time).unwrap();
     let key = SigningKey::derive(SECRET, t, "us-east-1", "execute-api").unwrap();
     let views: Vec<Header<'_>> = extra.iter().map(|(n, v)| Header::new(n, v)).collect();
-    let req = Request::from_url(
-        "GET",
-        "https://api.example.com/x",
-        &views,
-        Payload::Bytes(b""),
-    )
-    .unwrap();
-    let params = SigningParams {
-        access_key_id: AK,
-        session_token: None,
-        key: &key,
-        time: t,
-        settings: Settings::service(),
-    };
+    let req = api_get(&views);
+    let params = params_at(&key, t);
     let mut headers: Vec<(String, String)> = extra
         .iter()
         .map(|(n, v)| (n.to_string(), v.to_string()))
@@ -414,13 +424,7 @@ fn check(
     now: Timestamp,
 ) -> Result<sigv4_core::Verified, Error> {
     let views: Vec<Header<'_>> = headers.iter().map(|(n, v)| Header::new(n, v)).collect();
-    let req = Request::from_url(
-        "GET",
-        "https://api.example.com/x",
-        &views,
-        Payload::Bytes(b""),
-    )
-    .unwrap();
+    let req = api_get(&views);
     let req = Request { query, ..req };
     verify(
         &req,
@@ -559,15 +563,8 @@ fn header_faults_come_in_a_fixed_order_and_names_match_in_any_case() {
 fn presigned_get_60s() -> (String, Timestamp) {
     let t = Timestamp::parse_amz_date("20240301T120000Z").unwrap();
     let key = SigningKey::derive(SECRET, t, "us-east-1", "execute-api").unwrap();
-    let req =
-        Request::from_url("GET", "https://api.example.com/x", &[], Payload::Bytes(b"")).unwrap();
-    let params = SigningParams {
-        access_key_id: AK,
-        session_token: None,
-        key: &key,
-        time: t,
-        settings: Settings::service(),
-    };
+    let req = api_get(&[]);
+    let params = params_at(&key, t);
     let query = presign(&req, &params, 60).unwrap().to_string();
     (query, t)
 }
@@ -600,13 +597,7 @@ fn a_mismatch_explains_what_the_server_computed() {
     let (headers, t) = vanilla_signed("20240301T120000Z", &[]);
     let headers = with_authorization(&headers, flip_last_digit);
     let views: Vec<Header<'_>> = headers.iter().map(|(n, v)| Header::new(n, v)).collect();
-    let req = Request::from_url(
-        "GET",
-        "https://api.example.com/x",
-        &views,
-        Payload::Bytes(b""),
-    )
-    .unwrap();
+    let req = api_get(&views);
     let (mut creq, mut sts) = (String::new(), String::new());
     let policy = VerifyPolicy::new("us-east-1", "execute-api", t);
     let e = verify_explained(&req, &policy, lookup(AK, SECRET), &mut creq, &mut sts).unwrap_err();
@@ -830,20 +821,8 @@ fn a_presigned_list_of_the_limits_length_is_carried_whole() {
         .collect();
     let headers: Vec<(String, String)> = names.iter().map(|n| (n.clone(), "v".into())).collect();
     let views: Vec<Header<'_>> = headers.iter().map(|(n, v)| Header::new(n, v)).collect();
-    let req = Request::from_url(
-        "GET",
-        "https://api.example.com/x",
-        &views,
-        Payload::Bytes(b""),
-    )
-    .unwrap();
-    let params = SigningParams {
-        access_key_id: AK,
-        session_token: None,
-        key: &key,
-        time: t,
-        settings: Settings::service(),
-    };
+    let req = api_get(&views);
+    let params = params_at(&key, t);
     let presigned = presign(&req, &params, 60).unwrap();
     let list = presigned.signed_headers();
     assert_eq!(list.len(), sigv4_core::MAX_SIGNED_HEADERS_LEN);
@@ -858,13 +837,7 @@ fn a_presigned_list_of_the_limits_length_is_carried_whole() {
 fn presigning_sorts_the_requests_parameters_in_among_its_own() {
     let t = Timestamp::parse_amz_date("20240301T120000Z").unwrap();
     let key = SigningKey::derive(SECRET, t, "us-east-1", "execute-api").unwrap();
-    let params = SigningParams {
-        access_key_id: AK,
-        session_token: None,
-        key: &key,
-        time: t,
-        settings: Settings::service(),
-    };
+    let params = params_at(&key, t);
     let presign_query = |query: &str| {
         let url = format!("https://api.example.com/x?{query}");
         let req = Request::from_url("GET", &url, &[], Payload::Bytes(b"")).unwrap();

@@ -284,7 +284,6 @@ impl SigningKey {
         &self.scope
     }
 
-    /// `HMAC-SHA256(key, data)`.
     /// `HMAC-SHA256(key, msg)`, from the key's precomputed pad states.
     pub(crate) fn mac(&self, msg: &[u8]) -> [u8; 32] {
         self.hmac.mac(msg)
