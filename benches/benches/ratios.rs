@@ -14,8 +14,9 @@
 
 mod common;
 
-use common::{floor, texts};
+use common::texts;
 use http::{HeaderMap, Method, Uri};
+use sigv4_benches::floor;
 use sigv4_benches::{
     header_map, ours, ours_by_value, received, received_request, service, signer, time, workloads,
     Workload, SK,

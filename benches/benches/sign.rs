@@ -32,7 +32,8 @@ use std::hint::black_box;
 use std::time::{Duration, SystemTime};
 
 mod common;
-use common::{floor, texts};
+use common::texts;
+use sigv4_benches::floor;
 
 use sigv4_benches::{
     ours, ours_by_value, received, received_request, service, time, workloads, Workload, AK, SK,

@@ -260,6 +260,20 @@ pub fn signer(w: &Workload) -> sigv4::Signer {
         .build()
 }
 
+/// The cryptographic floor of one signing: SHA-256 of the body (when signed) and of the
+/// canonical request, and the HMAC of the string to sign with the derived key in hand.
+pub fn floor(creq: &[u8], sts: &[u8], key: &[u8; 32], body: Option<&[u8]>) -> [u8; 32] {
+    use hmac::{Hmac, Mac};
+    use sha2::{Digest, Sha256};
+    if let Some(body) = body {
+        std::hint::black_box(Sha256::digest(body));
+    }
+    std::hint::black_box(Sha256::digest(creq));
+    let mut mac = Hmac::<Sha256>::new_from_slice(key).unwrap();
+    mac.update(sts);
+    mac.finalize().into_bytes().into()
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
